@@ -1,0 +1,166 @@
+"""Compile a ``Selection`` into ONE Cypher map projection: the whole answer in one round trip.
+
+Every GraphQL field of the graph types has exactly one fragment below. Fragments are literal
+Cypher; the compiler only fills in variable names it generates itself (``e0``, ``p1``, …) and
+the nested projections it compiled — never a value: values are always ``$parameters``
+(``$today``). A field without a fragment can not be compiled, and ``tests/test_projection.py``
+checks that every field of the schema has one.
+
+Map keys are the fields' Python names, which the schema's default resolver reads.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from graph.selection import Selection
+
+# Context of a projection: which Cypher variable stands for what ("self", and for a Role
+# also "person" and "enterprise").
+Context = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """How one GraphQL field is read: a Cypher expression over the context's variables."""
+
+    key: str
+    expression: str
+    child_type: str | None = None
+    child_context: tuple[tuple[str, str], ...] = ()
+    """For a nested type: its context names → placeholders ({n} for a fresh node variable,
+    {r} for a fresh relationship variable, or a context name of the parent)."""
+
+
+def _leaf(key: str, expression: str) -> Fragment:
+    return Fragment(key, expression)
+
+
+_DATE = "toString({self}.%s)"
+
+FRAGMENTS: dict[str, dict[str, Fragment]] = {
+    "Enterprise": {
+        "uscc": _leaf("uscc", "{self}.uscc"),
+        "name": _leaf("name", "{self}.name"),
+        "registeredOn": _leaf("registered_on", _DATE % "registered_on"),
+        "legalRepresentative": Fragment(
+            "legal_representative",
+            "head([({self})<-[{r}:HOLDS_ROLE]-({n}:Person)"
+            " WHERE {r}.kind = 'LEGAL_REPRESENTATIVE' AND {r}.from <= $today"
+            " AND ({r}.to IS NULL OR {r}.to >= $today) | {child}])",
+            "Person",
+            (("self", "{n}"),),
+        ),
+        "roles": Fragment(
+            "roles",
+            "[({self})<-[{r}:HOLDS_ROLE]-({n}:Person) | {child}]",
+            "Role",
+            (("self", "{r}"), ("person", "{n}"), ("enterprise", "self")),
+        ),
+        "entries": Fragment(
+            "entries",
+            "[({self})<-[:CONCERNS]-({n}:ListEntry) | {child}]",
+            "ListEntry",
+            (("self", "{n}"),),
+        ),
+    },
+    "Person": {
+        "id": _leaf("id", "{self}.id"),
+        "name": _leaf("name", "{self}.name"),
+        # Sealed: the hub opens (and masks) it; Neo4j never holds it in clear.
+        "idNumber": _leaf("id_number", "[{self}.id_number_ct, {self}.id_number_kid]"),
+        "roles": Fragment(
+            "roles",
+            "[({self})-[{r}:HOLDS_ROLE]->({n}:Enterprise) | {child}]",
+            "Role",
+            (("self", "{r}"), ("person", "self"), ("enterprise", "{n}")),
+        ),
+        "entries": Fragment(
+            "entries",
+            "[({self})<-[:CONCERNS]-({n}:ListEntry) | {child}]",
+            "ListEntry",
+            (("self", "{n}"),),
+        ),
+    },
+    "Role": {
+        "kind": _leaf("kind", "{self}.kind"),
+        "from": _leaf("from_", _DATE % "from"),
+        "to": _leaf("to", _DATE % "to"),
+        "person": Fragment("person", "{child}", "Person", (("self", "person"),)),
+        "enterprise": Fragment("enterprise", "{child}", "Enterprise", (("self", "enterprise"),)),
+    },
+    "ListEntry": {
+        "id": _leaf("id", "{self}.id"),
+        "list": _leaf("list", "{self}.list"),
+        "status": _leaf("status", "{self}.status"),
+        "domain": _leaf("domain", "{self}.domain"),
+        "basis": _leaf("basis", "{self}.basis"),
+        "legalBasis": _leaf("legal_basis", "{self}.legal_basis"),
+        "actDate": _leaf("act_date", _DATE % "act_date"),
+        "identifiedOn": _leaf("identified_on", _DATE % "identified_on"),
+        "validUntil": _leaf("valid_until", _DATE % "valid_until"),
+        "repairable": _leaf("repairable", "{self}.repairable"),
+        "identifyingUnit": Fragment(
+            "identifying_unit",
+            "head([({self})-[:IDENTIFIED_BY]->({n}:Unit) | {n}.code])",
+        ),
+    },
+}
+
+# Python-name key of each field, for the code that reads the projected maps.
+KEYS: dict[str, dict[str, str]] = {
+    type_name: {name: fragment.key for name, fragment in fields.items()}
+    for type_name, fields in FRAGMENTS.items()
+}
+
+
+class _Names:
+    def __init__(self) -> None:
+        self._counter: Iterator[int] = itertools.count(1)
+
+    def fresh(self, prefix: str) -> str:
+        return f"{prefix}{next(self._counter)}"
+
+
+def compile_projection(selection: Selection, context: Context) -> str:
+    """The Cypher map expression for ``selection`` with ``context['self']`` bound."""
+    return _project(selection, context, _Names())
+
+
+# Every subject node carries its key, so the audit knows whose data left even when the query
+# did not select the key.
+SUBJECT_KEYS: dict[str, str] = {"Enterprise": "{self}.uscc", "Person": "{self}.id"}
+TYPENAME = "__typename"
+SUBJECT = "__subject"
+
+
+def _project(selection: Selection, context: Context, names: _Names) -> str:
+    fragments = FRAGMENTS[selection.type_name]
+    parts = [f"{TYPENAME}: '{selection.type_name}'"]
+    subject_key = SUBJECT_KEYS.get(selection.type_name)
+    if subject_key is not None:
+        parts.append(f"{SUBJECT}: " + subject_key.format(self=context["self"]))
+    for name, child in selection.fields.items():
+        fragment = fragments[name]
+        parts.append(f"{fragment.key}: {_field(fragment, child, context, names)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _field(fragment: Fragment, child: Selection | None, context: Context, names: _Names) -> str:
+    fresh = {"{n}": names.fresh("n"), "{r}": names.fresh("r")}
+    child_text = ""
+    if fragment.child_type is not None:
+        if child is None:
+            raise ValueError(f"{fragment.key} needs a sub-selection")
+        child_context = {
+            name: fresh.get(source) or context[source] for name, source in fragment.child_context
+        }
+        child_text = _project(child, child_context, names)
+    return fragment.expression.format(
+        self=context["self"], n=fresh["{n}"], r=fresh["{r}"], child=child_text
+    )
+
+
+Projector = Callable[[Selection], str]

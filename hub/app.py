@@ -1,0 +1,59 @@
+"""The one app factory: ``create_app(settings)`` wires everything."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from hub.graphql_endpoint import GraphQLEndpoint
+from hub.services import Hub
+from hub.settings import Settings
+
+log = logging.getLogger("credit_hub")
+READY_TIMEOUT_SECONDS = 2.0
+
+
+def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Starlette:
+    hub = hub or Hub.build(settings or Settings.from_env())
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            await asyncio.wait_for(hub.driver.verify_connectivity(), READY_TIMEOUT_SECONDS)
+        except Exception:
+            log.warning("readyz: Neo4j does not answer", exc_info=True)
+            return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
+        return JSONResponse({"status": "ready", "neo4j": "up"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await hub.close()
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", GraphQLEndpoint(hub).handle, methods=["POST", "GET"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if not hub.settings.is_production:
+        routes.extend(_ide_routes())
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.hub = hub
+    return app
+
+
+def _ide_routes() -> list[BaseRoute]:
+    try:
+        from hub.ide.page import ide_routes
+    except ImportError:  # pragma: no cover - the IDE package is part of the wheel
+        return []
+    return ide_routes()

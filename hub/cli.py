@@ -1,0 +1,183 @@
+"""``credit-hub``: the command line of API.md.
+
+Exit status: 0 on success, 1 on bad input (the message names the line, field and rule),
+2 on usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hub.errors import HubError, ImportRejected
+from hub.roles import ROLES
+from hub.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = Settings.from_env()
+        command: Command = args.command
+        return command(args, settings)
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"import rejected: {exc.message}", file=sys.stderr)
+        return 1
+    except HubError as exc:
+        print(f"credit-hub: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="credit-hub", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    neo4j = sub.add_parser("neo4j", help="the local Neo4j 5.26 Community").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    start = neo4j.add_parser("start", help="start it (idempotent); prints the bolt URI")
+    start.add_argument("--port", type=int, default=7687)
+    start.add_argument("--data-dir", type=Path, default=None)
+    start.set_defaults(command=_neo4j_start)
+    for name, handler in (("stop", _neo4j_stop), ("status", _neo4j_status)):
+        action = neo4j.add_parser(name)
+        action.add_argument("--data-dir", type=Path, default=None)
+        action.set_defaults(command=handler)
+
+    sub.add_parser("migrate", help="constraints, indexes, measures catalogue").set_defaults(
+        command=_migrate
+    )
+    seed = sub.add_parser("seed", help="a deterministic synthetic city")
+    seed.add_argument("--enterprises", type=int, required=True)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.set_defaults(command=_seed)
+
+    imp = sub.add_parser("import", help="import a JSON Lines file, all or nothing")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(command=_import)
+
+    token = sub.add_parser("token", help="a bearer token signed with the local dev key")
+    token.add_argument("--role", required=True, choices=ROLES)
+    token.add_argument("--unit", required=True)
+    token.add_argument("--sub", default=None)
+    token.add_argument("--ttl", type=int, default=3600)
+    token.set_defaults(command=_token)
+
+    serve = sub.add_parser("serve", help="serve the hub with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(command=_serve)
+    return parser
+
+
+def _neo4j_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.data_dir) if args.data_dir else settings.data_dir
+
+
+def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
+    from graph import local_neo4j
+
+    started = time.perf_counter()
+    uri = local_neo4j.start(_neo4j_dir(args, settings), port=args.port)
+    print(uri)
+    print(f"# ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _neo4j_stop(args: argparse.Namespace, settings: Settings) -> int:
+    from graph import local_neo4j
+
+    stopped = local_neo4j.stop(_neo4j_dir(args, settings))
+    print("stopped" if stopped else "not running")
+    return 0
+
+
+def _neo4j_status(args: argparse.Namespace, settings: Settings) -> int:
+    from graph import local_neo4j
+
+    status = local_neo4j.status(_neo4j_dir(args, settings))
+    if status.running:
+        print(f"running pid={status.pid} {status.uri}")
+        return 0
+    print("not running")
+    return 3
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.catalogue import load_catalogue
+    from graph.driver import open_driver
+    from graph.model import migrate
+
+    with open_driver(settings) as driver:
+        names = migrate(driver, settings.neo4j_database)
+        summary = load_catalogue(driver, settings.neo4j_database)
+    print(f"constraints and indexes: {', '.join(names)}")
+    print(f"measures catalogue: {summary}")
+    return 0
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.seeding import seed_city
+
+    if args.enterprises < 1:
+        print("credit-hub: --enterprises: must be at least 1", file=sys.stderr)
+        return 2
+    summary = seed_city(settings, args.enterprises, args.seed)
+    print(summary)
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.importing.run import import_file
+
+    summary = import_file(settings, args.file)
+    print(summary)
+    return 0
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.signing_keys import mint_token
+
+    print(
+        mint_token(
+            settings.keys_dir,
+            roles=[args.role],
+            unit=args.unit,
+            subject=args.sub or f"{args.role}@{args.unit}",
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            ttl_seconds=args.ttl,
+        )
+    )
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "hub.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

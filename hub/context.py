@@ -1,0 +1,21 @@
+"""The per-request context every resolver sees (strawberry ``info.context``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.auth import Caller
+from hub.disclosure import Disclosure
+from hub.policy import Decisions
+from hub.reads import SubjectReads
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    caller: Caller
+    purpose: str | None
+    decisions: Decisions
+    reads: SubjectReads
+    disclosure: Disclosure
+    round_trips_before: int = 0

@@ -1,0 +1,17 @@
+"""What one request disclosed: the audit record's account of subjects and fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Disclosure:
+    operations: list[str] = field(default_factory=list)
+    """Root fields asked (``Query.enterprise``), in order, each once per occurrence."""
+    subjects: set[str] = field(default_factory=set)
+    """Subjects whose data was returned: ``Enterprise:<uscc>`` or ``Person:<opaque id>``."""
+    masked: set[str] = field(default_factory=set)
+    """``Type.field`` coordinates returned masked."""
+    denied: set[str] = field(default_factory=set)
+    """``Type.field`` coordinates or operations asked for and refused."""

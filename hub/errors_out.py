@@ -1,0 +1,38 @@
+"""The one place errors become client-facing JSON: public codes only, internals masked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from graphql import GraphQLError
+
+from hub.errors import HubError
+
+log = logging.getLogger("credit_hub.errors")
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code}}
+
+
+def format_graphql_error(
+    error: GraphQLError, request_id: str, *, suggestions: bool
+) -> dict[str, Any]:
+    original = error.original_error
+    if isinstance(original, HubError):
+        body = error_body(original.code, original.message)
+    elif original is None:
+        # Syntax and validation errors: the client's query is at fault.
+        message = error.message if suggestions else _SUGGESTION.sub("", error.message)
+        body = error_body("BAD_INPUT", message)
+    else:
+        log.error("request %s: unexpected error", request_id, exc_info=original)
+        body = error_body("INTERNAL", f"internal error (request id {request_id})")
+    if error.path is not None:
+        body["path"] = list(error.path)
+    if error.locations and original is None:
+        body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    return body

@@ -1,0 +1,234 @@
+"""``POST /graphql``: authenticate, decide, execute, audit (durably), then answer.
+
+The order is the privacy contract: nothing is answered before its audit record is committed;
+if the record can not be written the caller gets UNAVAILABLE and no data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graph.reader import GraphReader
+from hub.audit import AuditRecord
+from hub.auth import Caller
+from hub.context import RequestContext
+from hub.disclosure import Disclosure
+from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
+from hub.errors_out import error_body, format_graphql_error
+from hub.reads import SubjectReads
+from hub.roles import PURPOSES
+from hub.services import Hub
+from hub.shaping import Shaper
+
+log = logging.getLogger("credit_hub.http")
+JSON = "application/json"
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class GraphQLRequest:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+@dataclass
+class Outcome:
+    """What the audit record says of one request."""
+
+    request_id: str
+    started: float
+    caller: Caller | None = None
+    purpose: str | None = None
+    request: GraphQLRequest | None = None
+    disclosure: Disclosure = field(default_factory=Disclosure)
+    decision: str = "ALLOWED"
+    error_codes: list[str] = field(default_factory=list)
+    policy_version: str | None = None
+    round_trips: int = 0
+
+
+class GraphQLEndpoint:
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    async def handle(self, request: Request) -> Response:
+        outcome = Outcome(request_id=uuid.uuid4().hex, started=time.perf_counter())
+        try:
+            status, body = await self._answer(request, outcome)
+        except HubError as exc:
+            outcome.decision = _refusal(exc)
+            outcome.error_codes.append(exc.code)
+            status, body = exc.http_status, {"errors": [error_body(exc.code, exc.message)]}
+        payload = orjson.dumps(body)
+        try:
+            await self._hub.audit_log.write(_record(outcome, request, len(payload)))
+        except Unavailable as exc:
+            payload = orjson.dumps({"errors": [error_body(exc.code, exc.message)]})
+            return _response(exc.http_status, payload, outcome.request_id)
+        return _response(status, payload, outcome.request_id)
+
+    async def _answer(self, request: Request, outcome: Outcome) -> tuple[int, dict[str, Any]]:
+        if request.method != "POST":
+            raise MethodNotAllowed()
+        outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
+        outcome.purpose = _purpose(request.headers.get("x-purpose"))
+        outcome.request = await _read_request(request, self._hub.settings.max_body_bytes)
+        return 200, await self._execute(outcome.request, outcome.caller, outcome)
+
+    async def _execute(
+        self, gql: GraphQLRequest, caller: Caller, outcome: Outcome
+    ) -> dict[str, Any]:
+        hub = self._hub
+        decisions = hub.policy.decisions(caller.roles, caller.unit, outcome.purpose)
+        outcome.policy_version = decisions.policy_version
+        reader = GraphReader(hub.driver, hub.settings.neo4j_database)
+        shaper = Shaper(decisions, hub.cipher, hub.masker, caller.unit, outcome.disclosure)
+        context = RequestContext(
+            request_id=outcome.request_id,
+            caller=caller,
+            purpose=outcome.purpose,
+            decisions=decisions,
+            reads=SubjectReads(reader, shaper, hub.cipher),
+            disclosure=outcome.disclosure,
+        )
+        is_admin = "admin" in caller.roles
+        schema = hub.admin_schema if is_admin else hub.schema
+        result = await schema.execute(
+            gql.query,
+            variable_values=gql.variables,
+            context_value=context,
+            operation_name=gql.operation_name,
+        )
+        outcome.round_trips = reader.round_trips
+        body: dict[str, Any] = {}
+        if result.errors:
+            errors = [
+                format_graphql_error(e, outcome.request_id, suggestions=is_admin)
+                for e in result.errors
+            ]
+            outcome.error_codes = [e["extensions"]["code"] for e in errors]
+            outcome.decision = _decision(outcome, result.data is not None)
+            body["errors"] = errors
+        body["data"] = result.data
+        _fail_closed_on_unavailable(outcome)
+        return body
+
+
+def _fail_closed_on_unavailable(outcome: Outcome) -> None:
+    if "UNAVAILABLE" in outcome.error_codes:
+        raise Unavailable("the credit graph is unavailable")
+
+
+def _decision(outcome: Outcome, has_data: bool) -> str:
+    codes = set(outcome.error_codes)
+    if codes == {"FORBIDDEN"}:
+        return "PARTIAL" if has_data and _anything_allowed(outcome) else "DENIED"
+    if "INTERNAL" in codes:
+        return "ERROR"
+    if codes <= {"BAD_INPUT", "NOT_FOUND"}:
+        return "BAD_INPUT" if not has_data else "PARTIAL"
+    return "PARTIAL"
+
+
+def _anything_allowed(outcome: Outcome) -> bool:
+    asked = outcome.disclosure.operations
+    return any(op not in outcome.disclosure.denied for op in asked)
+
+
+def _refusal(exc: HubError) -> str:
+    return {"UNAUTHENTICATED": "UNAUTHENTICATED", "BAD_INPUT": "BAD_INPUT"}.get(exc.code, exc.code)
+
+
+def _purpose(header: str | None) -> str | None:
+    if header is None or not header.strip():
+        return None
+    purpose = header.strip().upper()
+    if purpose not in PURPOSES:
+        raise BadInput(
+            "X-Purpose", f"unknown purpose {header.strip()!r}; one of {', '.join(PURPOSES)}"
+        )
+    return purpose
+
+
+async def _read_request(request: Request, max_bytes: int) -> GraphQLRequest:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise BadInput("body", f"larger than {max_bytes} bytes")
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > max_bytes:
+            raise BadInput("body", f"larger than {max_bytes} bytes")
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadInput("body", "must be a JSON object {query, variables, operationName}") from None
+    return _graphql_request(parsed)
+
+
+def _graphql_request(parsed: Any) -> GraphQLRequest:
+    if not isinstance(parsed, dict):
+        raise BadInput("body", "must be a JSON object {query, variables, operationName}")
+    query = parsed.get("query")
+    variables = parsed.get("variables")
+    operation_name = parsed.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise BadInput("query", "a GraphQL document (string) is required")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadInput("variables", "must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadInput("operationName", "must be a string")
+    return GraphQLRequest(query, variables, operation_name)
+
+
+def query_hash(query: str) -> str:
+    return hashlib.sha256(_SPACES.sub(" ", query).strip().encode()).hexdigest()
+
+
+def _record(outcome: Outcome, request: Request, size: int) -> AuditRecord:
+    caller, gql, disclosure = outcome.caller, outcome.request, outcome.disclosure
+    return AuditRecord(
+        request_id=outcome.request_id,
+        at=datetime.now(UTC).isoformat(),
+        user=caller.subject if caller else None,
+        unit=caller.unit if caller else None,
+        roles=list(caller.roles) if caller else [],
+        purpose=outcome.purpose,
+        client=request.client.host if request.client else None,
+        operation_name=gql.operation_name if gql else None,
+        operations=disclosure.operations,
+        query_hash=query_hash(gql.query) if gql else None,
+        subjects=sorted(disclosure.subjects),
+        masked=sorted(disclosure.masked),
+        denied=sorted(disclosure.denied),
+        decision=outcome.decision,
+        error_codes=outcome.error_codes,
+        result_size=size,
+        duration_ms=round((time.perf_counter() - outcome.started) * 1000, 3),
+        policy_version=outcome.policy_version,
+        extra={"round_trips": outcome.round_trips},
+    )
+
+
+def _response(status: int, payload: bytes, request_id: str) -> Response:
+    headers = {"X-Request-Id": request_id}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="credit-hub"'
+    if status == 405:
+        headers["Allow"] = "POST"
+    return Response(payload, status_code=status, media_type=JSON, headers=headers)
+
+
+__all__ = ["GraphQLEndpoint", "Unauthenticated", "query_hash"]

@@ -1,0 +1,190 @@
+"""Authorization: the Casbin policy in ``policies/``, turned into per-caller decisions.
+
+Casbin is asked once per (roles, unit, purpose, policy version) for every operation and every
+field of the schema; the answers are cached, so a request costs a dictionary look-up per field,
+never a Casbin call per field per row. A field the policy does not mention is denied: a new field
+is protected before anyone writes a rule for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import casbin
+
+from hub.errors import ConfigurationError
+from hub.masking import CLEAR, Mask, parse_mask
+
+POLICY_FILES = ("model.conf", "policy.csv", "masking.csv")
+NO_PURPOSE = "NONE"
+
+
+@dataclass(frozen=True)
+class FieldDecision:
+    allowed: bool
+    mask: Mask = CLEAR
+
+
+DENIED = FieldDecision(False)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What one kind of caller may do and see: computed once, then only looked up."""
+
+    policy_version: str
+    operations: frozenset[str]
+    fields: dict[str, FieldDecision] = field(repr=False)
+
+    def may(self, operation: str) -> bool:
+        return operation in self.operations
+
+    def field(self, coordinate: str) -> FieldDecision:
+        return self.fields.get(coordinate, DENIED)
+
+
+@dataclass(frozen=True)
+class SchemaSurface:
+    """Every coordinate the policy decides on: root operations and ``Type.field`` pairs."""
+
+    operations: frozenset[str]
+    fields: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MaskRule:
+    role: str
+    purpose: str
+    coordinate: str
+    mask: Mask
+
+
+def policy_dir() -> Path:
+    return Path(str(resources.files("policies")))
+
+
+def read_policy_texts(directory: Path | None = None) -> dict[str, str]:
+    base = directory or policy_dir()
+    try:
+        return {name: (base / name).read_text(encoding="utf-8") for name in POLICY_FILES}
+    except OSError as exc:
+        raise ConfigurationError(f"policy files unreadable in {base}: {exc}") from None
+
+
+def _rows(text: str) -> Iterable[list[str]]:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for row in csv.reader(io.StringIO("\n".join(lines)), skipinitialspace=True):
+        yield [cell.strip() for cell in row]
+
+
+def parse_mask_rules(text: str) -> list[MaskRule]:
+    rules = []
+    for row in _rows(text):
+        if len(row) != 4:
+            raise ConfigurationError(f"masking.csv: expected role, purpose, object, mask: {row}")
+        rules.append(MaskRule(row[0], row[1], row[2], parse_mask(row[3])))
+    return rules
+
+
+class Policy:
+    """One loaded version of ``policies/``; thread-safe decision cache."""
+
+    def __init__(self, texts: dict[str, str], surface: SchemaSurface) -> None:
+        self.version = hashlib.sha256(
+            "\x00".join(texts[name] for name in POLICY_FILES).encode()
+        ).hexdigest()[:16]
+        self._surface = surface
+        self._enforcer = _build_enforcer(texts["model.conf"], texts["policy.csv"])
+        self._mask_rules = parse_mask_rules(texts["masking.csv"])
+        self._cache: dict[tuple[tuple[str, ...], str, str], Decisions] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def purpose_groups(self) -> dict[str, set[str]]:
+        groups: dict[str, set[str]] = {}
+        for purpose, group in self._enforcer.get_named_grouping_policy("g2"):
+            groups.setdefault(purpose, set()).add(group)
+        return groups
+
+    def decisions(self, roles: tuple[str, ...], unit: str, purpose: str | None) -> Decisions:
+        key = (roles, unit, purpose or NO_PURPOSE)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        with self._lock:
+            decided = self._decide(*key)
+            self._cache[key] = decided
+        return decided
+
+    def _allowed(self, roles: tuple[str, ...], unit: str, obj: str, act: str, purpose: str) -> bool:
+        # Deny overrides across roles too: one role's deny beats another role's allow.
+        verdicts = [bool(self._enforcer.enforce(role, unit, obj, act, purpose)) for role in roles]
+        if not any(verdicts):
+            return False
+        return not any(self._explicitly_denied(role, unit, obj, act, purpose) for role in roles)
+
+    def _explicitly_denied(self, role: str, unit: str, obj: str, act: str, purpose: str) -> bool:
+        _, explain = self._enforcer.enforce_ex(role, unit, obj, act, purpose)
+        return bool(explain) and explain[-1] == "deny"
+
+    def _decide(self, roles: tuple[str, ...], unit: str, purpose: str) -> Decisions:
+        operations = frozenset(
+            op
+            for op in self._surface.operations
+            if self._allowed(roles, unit, op, _action(op), purpose)
+        )
+        fields = {
+            coordinate: FieldDecision(True, self._mask_for(roles, purpose, coordinate))
+            for coordinate in self._surface.fields
+            if self._allowed(roles, unit, coordinate, "read", purpose)
+        }
+        return Decisions(self.version, operations, fields)
+
+    def _mask_for(self, roles: tuple[str, ...], purpose: str, coordinate: str) -> Mask:
+        """The least masking among the caller's roles; per role the most specific rule wins."""
+        masks = [self._role_mask(role, purpose, coordinate) for role in roles]
+        return min(masks, key=_mask_strength)
+
+    def _role_mask(self, role: str, purpose: str, coordinate: str) -> Mask:
+        groups = self.purpose_groups.get(purpose, set())
+        best: tuple[int, Mask] | None = None
+        for rule in self._mask_rules:
+            if rule.role != role or rule.coordinate != coordinate:
+                continue
+            rank = 0 if rule.purpose == purpose else 1 if rule.purpose in groups else 2
+            if rule.purpose not in (purpose, "*") and rule.purpose not in groups:
+                continue
+            if best is None or rank < best[0]:
+                best = (rank, rule.mask)
+        return CLEAR if best is None else best[1]
+
+
+def _mask_strength(mask: Mask) -> int:
+    order = ("NONE", "HASH", "SHOW_FIRST_LAST", "YEAR_ONLY", "MASK", "NULL")
+    return order.index(mask.name)
+
+
+def _action(operation: str) -> str:
+    return "mutation" if operation.startswith("Mutation.") else "query"
+
+
+def _build_enforcer(model_text: str, policy_text: str) -> casbin.Enforcer:
+    model = casbin.Enforcer.new_model(text=model_text)
+    enforcer = casbin.Enforcer(model)
+    for row in _rows(policy_text):
+        kind, rest = row[0], row[1:]
+        if kind == "p":
+            enforcer.add_policy(*rest)
+        elif kind in ("g", "g2"):
+            enforcer.add_named_grouping_policy(kind, *rest)
+        else:
+            raise ConfigurationError(f"policy.csv: unknown rule kind {kind!r} in {row}")
+    return enforcer

@@ -1,0 +1,53 @@
+"""Subject reads for the GraphQL root fields: validate, run ONE query, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.queries import enterprise_query, entities_query, person_query
+from graph.reader import GraphReader
+from graph.selection import Selection
+from hub.clock import today
+from hub.crypto import FieldCipher
+from hub.identifiers import valid_id_number, valid_uscc
+from hub.nodes import Node
+from hub.shaping import Shaper
+
+PERSON_ID_NUMBER = "Person.id_number"
+
+
+class SubjectReads:
+    def __init__(self, reader: GraphReader, shaper: Shaper, cipher: FieldCipher) -> None:
+        self._reader = reader
+        self._shaper = shaper
+        self._cipher = cipher
+
+    async def enterprise(self, uscc: str, selection: Selection) -> Node | None:
+        key = valid_uscc(uscc)
+        rows = await self._reader.rows(enterprise_query(selection), {"uscc": key, "today": today()})
+        return self._shaper.shape(rows[0]["node"], selection) if rows else None
+
+    async def person(self, id_number: str, selection: Selection) -> Node | None:
+        bidx = self._cipher.blind_index(PERSON_ID_NUMBER, valid_id_number(id_number))
+        rows = await self._reader.rows(person_query(selection), {"bidx": bidx, "today": today()})
+        return self._shaper.shape(rows[0]["node"], selection) if rows else None
+
+    async def entities(
+        self,
+        representations: list[dict[str, Any]],
+        enterprise: Selection | None,
+        person: Selection | None,
+    ) -> list[Node | None]:
+        if not representations:
+            return []
+        rows = await self._reader.rows(
+            entities_query(enterprise, person),
+            {"representations": representations, "today": today()},
+        )
+        answers: list[Node | None] = [None] * len(representations)
+        for row in rows:
+            if row["enterprise"] is not None and enterprise is not None:
+                answers[row["i"]] = self._shaper.shape(row["enterprise"], enterprise)
+            elif row["person"] is not None and person is not None:
+                answers[row["i"]] = self._shaper.shape(row["person"], person)
+        return answers

@@ -1,0 +1,88 @@
+"""The hub's long-lived parts, built once per process from settings (stateless otherwise)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import GraphQLObjectType
+from neo4j import AsyncDriver
+
+from graph.audit_store import AuditStore
+from graph.driver import open_async_driver
+from hub.audit import AuditLog
+from hub.auth import TokenVerifier
+from hub.crypto import FieldCipher, load_keyring, load_pseudonym_key
+from hub.errors import ConfigurationError
+from hub.masking import Masker
+from hub.policy import Policy, SchemaSurface, read_policy_texts
+from hub.settings import Settings
+from hub.signing_keys import ensure_dev_signing_key
+from schema.build import HubSchema, build_schema, root_object_types
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    driver: AsyncDriver
+    audit_driver: AsyncDriver
+    cipher: FieldCipher
+    masker: Masker
+    verifier: TokenVerifier
+    policy: Policy
+    schema: HubSchema
+    admin_schema: HubSchema
+    audit_log: AuditLog
+
+    @classmethod
+    def build(cls, settings: Settings) -> Hub:
+        create_keys = not settings.is_production
+        schema = build_schema(introspection=False)
+        driver = open_async_driver(settings)
+        audit_driver = (
+            driver
+            if settings.audit_neo4j_uri == settings.neo4j_uri
+            else open_async_driver(settings, settings.audit_neo4j_uri)
+        )
+        return cls(
+            settings=settings,
+            driver=driver,
+            audit_driver=audit_driver,
+            cipher=FieldCipher(load_keyring(settings.keys_dir, create=create_keys)),
+            masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
+            verifier=_verifier(settings),
+            policy=Policy(read_policy_texts(), schema_surface(schema)),
+            schema=schema,
+            admin_schema=build_schema(introspection=True),
+            audit_log=AuditLog(AuditStore(audit_driver, settings.neo4j_database)),
+        )
+
+    async def close(self) -> None:
+        await self.audit_log.close()
+        await self.driver.close()
+        if self.audit_driver is not self.driver:
+            await self.audit_driver.close()
+
+
+def schema_surface(schema: HubSchema) -> SchemaSurface:
+    graphql_schema = schema._schema
+    operations = {
+        f"{root.name}.{name}"
+        for root in (graphql_schema.query_type, graphql_schema.mutation_type)
+        if isinstance(root, GraphQLObjectType)
+        for name in root.fields
+    }
+    fields = {
+        f"{object_type.name}.{name}"
+        for object_type in root_object_types(graphql_schema)
+        for name in object_type.fields
+    }
+    return SchemaSurface(frozenset(operations), frozenset(fields))
+
+
+def _verifier(settings: Settings) -> TokenVerifier:
+    key_file = settings.jwt_public_key_file
+    if key_file is None:
+        if settings.is_production:
+            raise ConfigurationError("CREDIT_HUB_JWT_PUBLIC_KEY_FILE is required in production")
+        key_file = ensure_dev_signing_key(settings.keys_dir)
+    return TokenVerifier.from_pem_file(key_file, settings.jwt_issuer, settings.jwt_audience)

@@ -1,0 +1,106 @@
+"""Settings: one frozen object read once from ``CREDIT_HUB_*`` environment variables.
+
+| variable | meaning | default |
+|---|---|---|
+| CREDIT_HUB_NEO4J_URI | Bolt or routing URI of the credit graph | the local Neo4j (bolt://127.0.0.1:7687) |
+| CREDIT_HUB_NEO4J_USER / _PASSWORD | credentials | none (the local Neo4j runs without auth) |
+| CREDIT_HUB_NEO4J_DATABASE | database name | neo4j |
+| CREDIT_HUB_AUDIT_NEO4J_URI | where audit records go | the credit graph's URI |
+| CREDIT_HUB_DATA_DIR | keys and the local database | .local |
+| CREDIT_HUB_JWT_PUBLIC_KEY_FILE | PEM key that verifies bearer tokens | the local dev key |
+| CREDIT_HUB_JWT_ISSUER / _AUDIENCE | expected `iss` / `aud` | credit-hub-local / credit-hub |
+| CREDIT_HUB_ENV | `development` or `production` (the IDE page is off in production) | development |
+| CREDIT_HUB_MAX_BODY_BYTES | request size cap | 65536 |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hub.errors import ConfigurationError
+
+LOCAL_NEO4J_PORT = 7687
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that never prints."""
+
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "********" if self.value else ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: Secret
+    neo4j_database: str
+    audit_neo4j_uri: str
+    data_dir: Path
+    jwt_public_key_file: Path | None
+    jwt_issuer: str
+    jwt_audience: str
+    environment: str
+    max_body_bytes: int
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        uri = env.get("CREDIT_HUB_NEO4J_URI") or f"bolt://127.0.0.1:{LOCAL_NEO4J_PORT}"
+        _check_uri("CREDIT_HUB_NEO4J_URI", uri)
+        audit_uri = env.get("CREDIT_HUB_AUDIT_NEO4J_URI") or uri
+        _check_uri("CREDIT_HUB_AUDIT_NEO4J_URI", audit_uri)
+        environment = env.get("CREDIT_HUB_ENV", "development")
+        if environment not in ("development", "production"):
+            raise ConfigurationError(
+                "CREDIT_HUB_ENV must be 'development' or 'production', not " + repr(environment)
+            )
+        key_file = env.get("CREDIT_HUB_JWT_PUBLIC_KEY_FILE")
+        return cls(
+            neo4j_uri=uri,
+            neo4j_user=env.get("CREDIT_HUB_NEO4J_USER", ""),
+            neo4j_password=Secret(env.get("CREDIT_HUB_NEO4J_PASSWORD", "")),
+            neo4j_database=env.get("CREDIT_HUB_NEO4J_DATABASE", "neo4j"),
+            audit_neo4j_uri=audit_uri,
+            data_dir=Path(env.get("CREDIT_HUB_DATA_DIR", ".local")),
+            jwt_public_key_file=Path(key_file) if key_file else None,
+            jwt_issuer=env.get("CREDIT_HUB_JWT_ISSUER", "credit-hub-local"),
+            jwt_audience=env.get("CREDIT_HUB_JWT_AUDIENCE", "credit-hub"),
+            environment=environment,
+            max_body_bytes=_positive_int(env, "CREDIT_HUB_MAX_BODY_BYTES", 65536),
+        )
+
+
+_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def _check_uri(name: str, uri: str) -> None:
+    if not uri.startswith(_SCHEMES):
+        raise ConfigurationError(f"{name} must start with one of {', '.join(_SCHEMES)}: {uri!r}")
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, not {value}")
+    return value

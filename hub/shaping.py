@@ -1,0 +1,70 @@
+"""Turn the maps one Cypher query returned into ``Node``s the schema reads: sealed identifiers
+opened, masks applied per the caller's decisions, and every returned subject noted for audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.projection import FRAGMENTS, SUBJECT, TYPENAME
+from graph.selection import Selection
+from hub.crypto import FieldCipher, Sealed
+from hub.disclosure import Disclosure
+from hub.masking import Masker
+from hub.nodes import Node
+from hub.policy import Decisions
+
+SEALED_FIELDS = {"Person.idNumber": "Person.id_number"}
+"""GraphQL coordinate → the property name its ciphertext is bound to (see hub/crypto.py)."""
+
+
+class Shaper:
+    def __init__(
+        self,
+        decisions: Decisions,
+        cipher: FieldCipher,
+        masker: Masker,
+        unit: str,
+        disclosure: Disclosure,
+    ) -> None:
+        self._decisions = decisions
+        self._cipher = cipher
+        self._masker = masker
+        self._unit = unit
+        self._disclosure = disclosure
+
+    def shape(self, raw: dict[str, Any] | None, selection: Selection) -> Node | None:
+        if raw is None:
+            return None
+        node = Node(raw)
+        subject = node.pop(SUBJECT, None)
+        if subject is not None:
+            self._disclosure.subjects.add(f"{node[TYPENAME]}:{subject}")
+        fragments = FRAGMENTS[selection.type_name]
+        for name, child in selection.fields.items():
+            key = fragments[name].key
+            value = node.get(key)
+            if child is not None:
+                node[key] = self._shape_child(value, child)
+            else:
+                node[key] = self._leaf(f"{selection.type_name}.{name}", value)
+        return node
+
+    def _shape_child(self, value: Any, child: Selection) -> Any:
+        if isinstance(value, list):
+            return [self.shape(item, child) for item in value]
+        return self.shape(value, child)
+
+    def _leaf(self, coordinate: str, value: Any) -> Any:
+        sealed_as = SEALED_FIELDS.get(coordinate)
+        if sealed_as is not None:
+            value = self._open(sealed_as, value)
+        mask = self._decisions.field(coordinate).mask
+        if mask.is_clear or value is None:
+            return value
+        return self._masker.apply(mask, str(value), self._unit)
+
+    def _open(self, field: str, value: Any) -> str | None:
+        if not value or value[0] is None:
+            return None
+        ciphertext, key_id = value
+        return self._cipher.open(field, Sealed(ciphertext, key_id))

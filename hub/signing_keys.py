@@ -1,0 +1,78 @@
+"""The local development signing key for bearer tokens (``credit-hub token``).
+
+Production deployments give the hub only a public key (CREDIT_HUB_JWT_PUBLIC_KEY_FILE) and mint
+tokens in their identity provider; locally the key pair is created under the data dir.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hub.errors import ConfigurationError
+
+PRIVATE_KEY_FILE = "jwt-ed25519.pem"
+PUBLIC_KEY_FILE = "jwt-ed25519.pub.pem"
+
+
+def ensure_dev_signing_key(keys_dir: Path) -> Path:
+    """Create the local key pair if missing; return the public key's path."""
+    private_path = keys_dir / PRIVATE_KEY_FILE
+    public_path = keys_dir / PUBLIC_KEY_FILE
+    if not private_path.exists():
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+    if not public_path.exists():
+        public = _load_private(private_path).public_key()
+        public_path.write_bytes(
+            public.public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return public_path
+
+
+def _load_private(path: Path) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def mint_token(
+    keys_dir: Path,
+    *,
+    roles: list[str],
+    unit: str,
+    subject: str,
+    issuer: str,
+    audience: str,
+    ttl_seconds: int,
+) -> str:
+    ensure_dev_signing_key(keys_dir)
+    now = int(time.time())
+    claims = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "roles": roles,
+        "unit": unit,
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, _load_private(keys_dir / PRIVATE_KEY_FILE), algorithm="EdDSA")

@@ -1,0 +1,137 @@
+"""Build the hub's schema: an Apollo Federation v2 subgraph with every root field guarded.
+
+* ``guard_root_fields`` wraps every root field's resolver, once at build time, with the
+  caller's operation decision (Casbin, computed once per request): a new root field is refused
+  until the policy allows it, and every root field asked is recorded for the audit log.
+* ``_entities`` answers all representations with ONE Cypher query (strawberry's default calls
+  ``resolve_reference`` once per representation), through the same planner and decisions.
+* Parsing and validation are cached (they dominate strawberry's cost otherwise); depth, alias
+  and token limits bound what one request can ask; introspection is off unless asked for
+  (the hub builds a second schema with it on for admins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.federation.schema import FederationAny
+from strawberry.federation.schema import Schema as FederationSchema
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from hub.errors import BadInput, Forbidden
+from hub.nodes import read_field
+from schema.info import Info
+from schema.queries import Query, entity_selections
+from schema.scalars import Date, DateScalar
+from schema.types import Enterprise, ListEntry, Person, Role
+
+MAX_DEPTH = 8
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+CACHE_SIZE = 1024
+ENTITY_KEYS = {"Enterprise": "uscc", "Person": "id"}
+
+
+class HubSchema(FederationSchema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Expected errors (the hub's own, and the client's bad queries) are answers, not
+        incidents; unexpected ones are logged with the request id by ``hub.errors_out``."""
+
+    async def entities_resolver(  # type: ignore[override]
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        keyed: list[dict[str, Any]] = []
+        problems: dict[int, Exception] = {}
+        for index, representation in enumerate(representations):
+            try:
+                keyed.append(_entity_key(representation, index))
+            except BadInput as exc:
+                problems[index] = exc
+                keyed.append({"uscc": None, "id": None})
+        enterprise, person = entity_selections(info)
+        nodes = await info.context.reads.entities(keyed, enterprise, person)  # type: ignore[arg-type]
+        answers: list[object] = [problems[index] if index in problems else node for index, node in enumerate(nodes)]
+        return answers  # type: ignore[return-value]
+
+
+def _entity_key(representation: Any, index: int) -> dict[str, Any]:
+    field = f"representations[{index}]"
+    if not isinstance(representation, dict):
+        raise BadInput(field, "must be an object with __typename and a key")
+    type_name = representation.get("__typename")
+    key = ENTITY_KEYS.get(type_name) if isinstance(type_name, str) else None
+    if key is None:
+        raise BadInput(f"{field}.__typename", "must be Enterprise or Person")
+    value = representation.get(key)
+    if not isinstance(value, str) or not value:
+        raise BadInput(f"{field}.{key}", f"the key of {type_name} is required")
+    return {"uscc": value if key == "uscc" else None, "id": value if key == "id" else None}
+
+
+def build_schema(*, introspection: bool) -> HubSchema:
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    ]
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    schema = HubSchema(
+        query=Query,
+        types=[Enterprise, Person, Role, ListEntry],
+        extensions=extensions,
+        config=StrawberryConfig(default_resolver=read_field),
+        federation_version="2.11",
+        scalar_overrides={Date: DateScalar},
+    )
+    guard_root_fields(schema._schema)
+    return schema
+
+
+def guard_root_fields(graphql_schema: GraphQLSchema) -> None:
+    for root in (graphql_schema.query_type, graphql_schema.mutation_type):
+        if root is not None:
+            for name, field in root.fields.items():
+                if field.resolve is not None:
+                    field.resolve = _guarded(field.resolve, f"{root.name}.{name}")
+
+
+def _guarded(resolve: Callable[..., Any], coordinate: str) -> Callable[..., Any]:
+    def guarded_resolver(source: Any, info: Any, **arguments: Any) -> Any:
+        context = info.context
+        context.disclosure.operations.append(coordinate)
+        if not context.decisions.may(coordinate):
+            context.disclosure.denied.add(coordinate)
+            raise Forbidden(f"{coordinate} is not allowed for your role and purpose")
+        return resolve(source, info, **arguments)
+
+    return guarded_resolver
+
+
+def root_object_types(graphql_schema: GraphQLSchema) -> list[GraphQLObjectType]:
+    """The object types whose fields the policy decides on (every type but roots and meta)."""
+    roots = {graphql_schema.query_type, graphql_schema.mutation_type}
+    return [
+        t
+        for name, t in graphql_schema.type_map.items()
+        if isinstance(t, GraphQLObjectType) and not name.startswith("__") and t not in roots
+    ]
+
+
+__all__ = ["GraphQLError", "HubSchema", "build_schema", "root_object_types"]

@@ -1,0 +1,105 @@
+"""The graph's GraphQL types. Their fields read the projected maps (``hub.nodes.Node``) that
+one Cypher query per root field returns; they have no resolvers of their own."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLResolveInfo
+
+from schema.scalars import Date
+
+
+@strawberry.enum(description="The three list kinds (R1): 红名单, 黑名单, 重点关注名单.")
+class ListKind(Enum):
+    RED = "RED"
+    BLACK = "BLACK"
+    WATCH = "WATCH"
+
+
+@strawberry.enum(description="Where an entry stands in its lifecycle.")
+class EntryStatus(Enum):
+    PROPOSED = "PROPOSED"
+    PUBLIC_NOTICE = "PUBLIC_NOTICE"
+    ACTIVE = "ACTIVE"
+    OBJECTED = "OBJECTED"
+    EXITED = "EXITED"
+
+
+@strawberry.enum(description="Roles a person holds in an enterprise, with dates.")
+class RoleKind(Enum):
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"  # 法定代表人
+    PRINCIPAL = "PRINCIPAL"  # 主要负责人
+    DIRECTOR = "DIRECTOR"  # 董事
+    SUPERVISOR = "SUPERVISOR"  # 监事
+    SENIOR_MANAGER = "SENIOR_MANAGER"  # 高级管理人员
+    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"  # 实际控制人
+    DIRECTLY_RESPONSIBLE = "DIRECTLY_RESPONSIBLE"  # 直接责任人
+
+
+def _is(type_name: str) -> Any:
+    def is_type_of(obj: Any, info: GraphQLResolveInfo[Any]) -> bool:
+        return isinstance(obj, dict) and obj.get("__typename") == type_name
+
+    return is_type_of
+
+
+@strawberry.federation.type(
+    keys=["uscc"], description="An enterprise or other organisation (法人和其他组织)."
+)
+class Enterprise:
+    uscc: str = strawberry.field(description="Unified social credit code (GB 32100).")
+    name: str
+    registered_on: Date | None
+    legal_representative: Person | None = strawberry.field(
+        description="The person who holds the LEGAL_REPRESENTATIVE role today."
+    )
+    roles: list[Role] = strawberry.field(description="Roles held in it, past and present.")
+    entries: list[ListEntry]
+
+    is_type_of = staticmethod(_is("Enterprise"))
+
+
+@strawberry.federation.type(keys=["id"], description="A natural person (自然人).")
+class Person:
+    id: strawberry.ID = strawberry.field(
+        description="Opaque and stable; never the identity number, never derivable from it."
+    )
+    id_number: str | None = strawberry.field(
+        description="Resident identity number: clear, masked or null as the policy decides."
+    )
+    name: str | None
+    roles: list[Role]
+    entries: list[ListEntry]
+
+    is_type_of = staticmethod(_is("Person"))
+
+
+@strawberry.type(description="A role a person holds or held in an enterprise.")
+class Role:
+    kind: RoleKind
+    person: Person
+    enterprise: Enterprise
+    from_: Date | None = strawberry.field(name="from")
+    to: Date | None = strawberry.field(description="null: the role is held today.")
+
+    is_type_of = staticmethod(_is("Role"))
+
+
+@strawberry.type(description="An entry on a red, black or watch list (R1).")
+class ListEntry:
+    id: strawberry.ID
+    list: ListKind
+    status: EntryStatus
+    domain: str
+    basis: int | None = strawberry.field(description="Basis category 1..5 (R2).")
+    legal_basis: str | None
+    act_date: Date | None = strawberry.field(description="When the act happened, if known.")
+    identifying_unit: str = strawberry.field(description="The unit that listed it (认定单位).")
+    identified_on: Date
+    valid_until: Date | None
+    repairable: bool | None
+
+    is_type_of = staticmethod(_is("ListEntry"))

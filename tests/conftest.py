@@ -1,0 +1,61 @@
+"""How the fixtures work.
+
+* One real Neo4j 5.26 for the whole test session: ``neo4j_uri`` starts it with
+  ``graph.local_neo4j.start`` on its own port (``CREDIT_HUB_TEST_NEO4J_PORT``, default 7697) and
+  data dir (``.local/test-neo4j``), migrates it once, and stops it at the end. Never a mock.
+* ``graph`` is a synchronous driver to it; every test that asks for ``graph`` (directly or
+  through another fixture) starts from an empty graph: all nodes are deleted before the test,
+  constraints and indexes stay.
+* ``settings`` points the hub at the test instance, with its own data dir (keys) under the
+  pytest tmp dir, so tests never touch the developer's ``.local``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver, GraphDatabase
+
+from graph import local_neo4j
+from graph.model import migrate
+from hub.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_PORT = int(os.environ.get("CREDIT_HUB_TEST_NEO4J_PORT", "7697"))
+TEST_DATA_DIR = ROOT / ".local" / "test-neo4j"
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    local_neo4j.stop(TEST_DATA_DIR)
+    shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
+    uri = local_neo4j.start(TEST_DATA_DIR, port=TEST_PORT)
+    with GraphDatabase.driver(uri) as driver:
+        migrate(driver, "neo4j")
+    yield uri
+    local_neo4j.stop(TEST_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def _session_driver(neo4j_uri: str) -> Iterator[Driver]:
+    with GraphDatabase.driver(neo4j_uri) as driver:
+        yield driver
+
+
+@pytest.fixture
+def graph(_session_driver: Driver) -> Driver:
+    """A driver to an empty graph (constraints kept)."""
+    _session_driver.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    return _session_driver
+
+
+@pytest.fixture
+def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data_dir = tmp_path_factory.getbasetemp() / "hub-data"
+    return Settings.from_env(
+        {"CREDIT_HUB_NEO4J_URI": neo4j_uri, "CREDIT_HUB_DATA_DIR": str(data_dir)}
+    )
