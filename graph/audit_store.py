@@ -1,8 +1,12 @@
 """Where audit records are kept: ``:AuditEvent`` nodes, written in group commits.
 
 Each hub process is one writer (``writer``, ``seq`` numbered from 1), so processes never
-contend for a lock: their records are distinct nodes. The unique constraint on
-(writer, seq) is created by ``credit-hub migrate``.
+contend for a lock: their records are distinct nodes, and so are the ``:AuditDisclosure`` nodes
+(one per subject a record names: the index behind ``accessHistory``) and the writer's own
+``:AuditCheckpoint`` nodes. The unique constraint on (writer, seq) is created by
+``credit-hub migrate``.
+
+A batch and the checkpoint that seals it are written in one transaction.
 """
 
 from __future__ import annotations
@@ -10,9 +14,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import neo4j
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-WRITE_AUDIT_EVENTS = "UNWIND $events AS event CREATE (a:AuditEvent) SET a = event"
+WRITE_AUDIT_EVENTS = (
+    "UNWIND $events AS event "
+    "CREATE (a:AuditEvent) SET a = event "
+    "FOREACH (subject IN coalesce(event.subjects, []) | "
+    "CREATE (a)-[:DISCLOSED]->(:AuditDisclosure {subject: subject, at: event.at}))"
+)
+# (writer, size) identifies a checkpoint; writing it again (a retried commit, or the final
+# checkpoint of a writer whose last checkpoint already had that size) replaces the statement.
+WRITE_AUDIT_CHECKPOINTS = (
+    "UNWIND $checkpoints AS c "
+    "MERGE (k:AuditCheckpoint {writer: c.writer, size: c.size}) "
+    "SET k = c"
+)
+# After a failed commit the writer does not know whether the transaction landed: it reads
+# where its chain really ends before it writes again.
+WRITER_HEAD = (
+    "MATCH (a:AuditEvent {writer: $writer}) "
+    "RETURN a.seq AS seq, a.hash AS hash ORDER BY a.seq DESC LIMIT 1"
+)
+
+Events = Sequence[Mapping[str, Any]]
 
 
 class AuditStore:
@@ -20,12 +45,38 @@ class AuditStore:
         self._driver = driver
         self._database = database
 
-    async def append(self, events: Sequence[Mapping[str, Any]]) -> None:
+    async def append(self, events: Events, checkpoints: Events = ()) -> None:
         """Durable when it returns (the transaction committed); raises if not."""
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(_write, list(events))
+            await session.execute_write(_write, list(events), list(checkpoints))
+
+    async def head(self, writer: str) -> tuple[int, str] | None:
+        """(seq, hash) of the writer's last stored record, or None if it has none."""
+        async with self._driver.session(database=self._database) as session:
+            result = await session.run(WRITER_HEAD, writer=writer)
+            record = await result.single()
+        return None if record is None else (int(record["seq"]), str(record["hash"]))
 
 
-async def _write(tx: AsyncManagedTransaction, events: list[Mapping[str, Any]]) -> None:
-    result = await tx.run(WRITE_AUDIT_EVENTS, events=events)
-    await result.consume()
+async def _write(
+    tx: AsyncManagedTransaction, events: list[Mapping[str, Any]], checkpoints: list[Any]
+) -> None:
+    if events:
+        await (await tx.run(WRITE_AUDIT_EVENTS, events=events)).consume()
+    if checkpoints:
+        await (await tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=checkpoints)).consume()
+
+
+def append_sync(driver: neo4j.Driver, database: str, events: Events, checkpoints: Events) -> None:
+    """The same write for one-shot writers (command-line operations)."""
+    with driver.session(database=database) as session:
+        session.execute_write(_write_sync, list(events), list(checkpoints))
+
+
+def _write_sync(
+    tx: neo4j.ManagedTransaction, events: list[Mapping[str, Any]], checkpoints: list[Any]
+) -> None:
+    if events:
+        tx.run(WRITE_AUDIT_EVENTS, events=events).consume()
+    if checkpoints:
+        tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=checkpoints).consume()

@@ -39,6 +39,16 @@ def _leaf(key: str, expression: str) -> Fragment:
 
 
 _DATE = "toString({self}.%s)"
+_LAPSED = (
+    "({self}.status IN ['PROPOSED', 'PUBLIC_NOTICE', 'ACTIVE', 'OBJECTED']"
+    " AND {self}.valid_until < $today)"
+)
+_EFFECTIVE_STATUS = "CASE WHEN " + _LAPSED + " THEN 'EXITED' ELSE {self}.status END"
+_EFFECTIVE_EXIT_REASON = "CASE WHEN " + _LAPSED + " THEN 'EXPIRED' ELSE {self}.exit_reason END"
+_EFFECTIVE_EXITED_ON = (
+    "CASE WHEN " + _LAPSED + " THEN toString({self}.valid_until + duration({{days: 1}}))"
+    " ELSE toString({self}.exited_on) END"
+)
 
 FRAGMENTS: dict[str, dict[str, Fragment]] = {
     "Enterprise": {
@@ -94,7 +104,20 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
     "ListEntry": {
         "id": _leaf("id", "{self}.id"),
         "list": _leaf("list", "{self}.list"),
-        "status": _leaf("status", "{self}.status"),
+        # Past its validity an entry is never presented as in force, even before the expiry
+        # job has recorded the exit.
+        "status": _leaf("status", _EFFECTIVE_STATUS),
+        "exitReason": _leaf("exit_reason", _EFFECTIVE_EXIT_REASON),
+        "exitedOn": _leaf("exited_on", _EFFECTIVE_EXITED_ON),
+        "version": _leaf("version", "coalesce({self}.version, 0)"),
+        "reportedOn": _leaf("reported_on", _DATE % "reported_on"),
+        "reportDeadline": _leaf("report_deadline", _DATE % "report_deadline"),
+        "reportedLate": _leaf("reported_late", "{self}.reported_late"),
+        "noticeUntil": _leaf("notice_until", _DATE % "notice_until"),
+        "priorNoticeOn": _leaf("prior_notice_on", _DATE % "prior_notice_on"),
+        "repairMethod": _leaf("repair_method", "{self}.repair_method"),
+        "repairEarliest": _leaf("repair_earliest", _DATE % "repair_earliest"),
+        "watchMonthsAfterExit": _leaf("watch_months_after_exit", "{self}.watch_months_after_exit"),
         "domain": _leaf("domain", "{self}.domain"),
         "basis": _leaf("basis", "{self}.basis"),
         "legalBasis": _leaf("legal_basis", "{self}.legal_basis"),

@@ -1,9 +1,16 @@
-"""The audit log: one record per operation, durable before the answer leaves (fail-closed).
+"""The audit log: one record per operation, durable before the answer leaves (fail-closed),
+hash-chained per writer and sealed by signed checkpoints (docs/audit.md).
 
 Records from concurrent requests are written together (group commit): a request's record is
-queued, a single writer task commits whatever is queued in one transaction, and each request
-waits for the commit that holds its record. If the write fails, every waiting request gets
-``Unavailable`` and the caller gets no data.
+queued, a single writer task numbers and hashes whatever is queued (so the chain order is the
+commit order) and commits it in one transaction, and each request waits for the commit that
+holds its record. If the write fails, every waiting request gets ``Unavailable`` and the caller
+gets no data; the chain is rewound to the last commit and, since a failed commit may still have
+landed, the writer reads where its chain really ends before it writes again.
+
+Every ``checkpoint_records`` records or ``checkpoint_seconds`` seconds (whichever comes first),
+and when the log closes, the writer signs a checkpoint (writer, size, head, time) and writes it
+in the same transaction as the batch it seals (or alone, when the time comes with no traffic).
 """
 
 from __future__ import annotations
@@ -11,15 +18,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from hub.audit_chain import GENESIS, Chain
+from hub.audit_signing import CHECKPOINT, AuditSigner
 from hub.errors import Unavailable
 
 log = logging.getLogger("credit_hub.audit")
 MAX_BATCH = 512
 WRITE_TIMEOUT_SECONDS = 5.0
+CLOSE_TIMEOUT_SECONDS = 10.0
+CHECKPOINT_RECORDS = 1000
+CHECKPOINT_SECONDS = 60.0
 
 
 @dataclass
@@ -42,6 +56,8 @@ class AuditRecord:
     result_size: int
     duration_ms: float
     policy_version: str | None
+    variables_digest: str | None = None
+    variables: str | None = None
     writer: str = ""
     seq: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -54,59 +70,212 @@ class AuditRecord:
         return {k: v for k, v in props.items() if v is not None}
 
 
+def audit_time(moment: datetime | None = None) -> str:
+    """The record's ``at``: UTC, ISO 8601, fixed width (microseconds), so it sorts as text."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+
+
 class AuditSink(Protocol):
-    async def append(self, events: list[dict[str, Any]]) -> None: ...
+    async def append(
+        self, events: list[dict[str, Any]], checkpoints: list[dict[str, Any]]
+    ) -> None: ...
+
+    async def head(self, writer: str) -> tuple[int, str] | None: ...
+
+
+def checkpoint(signer: AuditSigner, chain: Chain, *, final: bool) -> dict[str, Any]:
+    """A signed statement that ``chain.writer`` held ``chain.size`` records ending in ``head``."""
+    body: dict[str, Any] = {
+        "writer": chain.writer,
+        "size": chain.size,
+        "head": chain.head,
+        "at": audit_time(),
+        "final": final,
+    }
+    return signer.sign(CHECKPOINT, body)
+
+
+Pending = tuple[AuditRecord, "asyncio.Future[None]"]
 
 
 class AuditLog:
-    """Group-committing writer; one per process (``writer`` id), numbering its records."""
+    """Group-committing writer; one per process (``writer`` id), chaining its records."""
 
-    def __init__(self, sink: AuditSink) -> None:
+    def __init__(
+        self,
+        sink: AuditSink,
+        signer: AuditSigner,
+        *,
+        checkpoint_records: int = CHECKPOINT_RECORDS,
+        checkpoint_seconds: float = CHECKPOINT_SECONDS,
+    ) -> None:
         self._sink = sink
+        self._signer = signer
+        self._every = checkpoint_records
+        self._seconds = checkpoint_seconds
         self.writer = uuid.uuid4().hex[:16]
-        self._seq = 0
-        self._queue: asyncio.Queue[tuple[AuditRecord, asyncio.Future[None]]] = asyncio.Queue()
+        self._chain = Chain(self.writer)
+        self._sealed = 0  # size of the last durable checkpoint
+        self._final_sealed = False
+        self._unsealed_since: float | None = None  # when the first unsealed record committed
+        self._synced = True  # False after a failed commit: the stored head is unknown
+        self._queue: asyncio.Queue[Pending | None] = asyncio.Queue()
+        self._getter: asyncio.Task[Pending | None] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    @property
+    def size(self) -> int:
+        """Records committed by this writer so far."""
+        return self._chain.size
 
     def start(self) -> None:
-        if self._task is None:
+        if self._task is None and not self._closed:
             self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def write(self, record: AuditRecord) -> None:
         """Returns once the record is durable; raises ``Unavailable`` if it can not be."""
+        if self._closed:
+            raise Unavailable("the audit log is closed; no data")
         self.start()
-        self._seq += 1
-        record.writer, record.seq = self.writer, self._seq
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((record, done))
         await done
 
-    async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while not self._queue.empty() and len(batch) < MAX_BATCH:
-                batch.append(self._queue.get_nowait())
-            await self._commit(batch)
-
-    async def _commit(self, batch: list[tuple[AuditRecord, asyncio.Future[None]]]) -> None:
+    async def close(self) -> None:
+        """Commit what is queued, seal the chain with a final checkpoint, stop the writer."""
+        self._closed = True
+        if self._task is None:
+            return
+        self._queue.put_nowait(None)
         try:
+            await asyncio.wait_for(asyncio.shield(self._task), CLOSE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.error("audit writer %s did not close in time", self.writer)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        finally:
+            self._task = None
+            self._fail_queued()
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                due, first = await self._next()
+                if due:
+                    await self._seal(final=False)
+                    continue
+                if first is None:
+                    break
+                batch, closing = self._drain(first)
+                await self._commit(batch)
+                if closing:
+                    break
+            await self._seal(final=True)
+        finally:
+            if self._getter is not None:
+                self._getter.cancel()
+                self._getter = None
+
+    async def _next(self) -> tuple[bool, Pending | None]:
+        """(True, None) when a time-based checkpoint is due first, else (False, next item);
+        the item None means: close."""
+        if self._getter is None:
+            self._getter = asyncio.get_running_loop().create_task(self._queue.get())
+        done, _ = await asyncio.wait({self._getter}, timeout=self._until_checkpoint())
+        if not done:
+            return True, None
+        item = self._getter.result()
+        self._getter = None
+        return False, item
+
+    def _drain(self, first: Pending) -> tuple[list[Pending], bool]:
+        batch = [first]
+        while not self._queue.empty() and len(batch) < MAX_BATCH:
+            item = self._queue.get_nowait()
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+    def _until_checkpoint(self) -> float | None:
+        if self._unsealed_since is None:
+            return None
+        return max(0.0, self._unsealed_since + self._seconds - time.monotonic())
+
+    def _checkpoint_due(self) -> bool:
+        unsealed = self._chain.size - self._sealed
+        if unsealed <= 0:
+            return False
+        if unsealed >= self._every:
+            return True
+        since = self._unsealed_since
+        return since is not None and time.monotonic() - since >= self._seconds
+
+    async def _sync(self) -> None:
+        """After a failed commit: continue the chain from what the store really holds."""
+        if self._synced:
+            return
+        head = await asyncio.wait_for(self._sink.head(self.writer), WRITE_TIMEOUT_SECONDS)
+        if head is not None and head[0] != self._chain.size:
+            log.warning("audit writer %s resumes at seq %d", self.writer, head[0])
+        self._chain.reset(head or (0, GENESIS))
+        self._synced = True
+
+    async def _commit(self, batch: list[Pending]) -> None:
+        mark = self._chain.mark()
+        try:
+            await self._sync()
+            mark = self._chain.mark()
+            events = [self._chain.append(record.as_properties()) for record, _ in batch]
+            sealing = self._checkpoint_due()
+            checkpoints = [checkpoint(self._signer, self._chain, final=False)] if sealing else []
             await asyncio.wait_for(
-                self._sink.append([record.as_properties() for record, _ in batch]),
-                WRITE_TIMEOUT_SECONDS,
+                self._sink.append(events, checkpoints), WRITE_TIMEOUT_SECONDS
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure means: no record, no data
             log.error("audit write failed for %d record(s): %r", len(batch), exc)
+            self._chain.reset(mark)
+            self._synced = False
             for _, done in batch:
                 if not done.done():
                     done.set_exception(Unavailable("the audit log is unavailable; no data"))
             return
-        for _, done in batch:
+        for (record, done), event in zip(batch, events, strict=True):
+            record.writer, record.seq = event["writer"], event["seq"]
             if not done.done():
                 done.set_result(None)
+        self._committed(sealed=sealing)
+
+    def _committed(self, *, sealed: bool) -> None:
+        if sealed:
+            self._sealed = self._chain.size
+            self._unsealed_since = None
+        elif self._unsealed_since is None and self._chain.size > self._sealed:
+            self._unsealed_since = time.monotonic()
+
+    async def _seal(self, *, final: bool) -> None:
+        """A checkpoint on its own: the time has come (or the log closes) with no batch."""
+        try:
+            await self._sync()
+            if self._chain.size == 0 or (self._chain.size == self._sealed and not final):
+                self._unsealed_since = None
+                return
+            if final and self._final_sealed and self._chain.size == self._sealed:
+                return
+            statement = checkpoint(self._signer, self._chain, final=final)
+            await asyncio.wait_for(self._sink.append([], [statement]), WRITE_TIMEOUT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - retried at the next occasion
+            log.error("audit checkpoint for writer %s failed: %r", self.writer, exc)
+            if self._unsealed_since is not None:
+                self._unsealed_since = time.monotonic()  # try again in checkpoint_seconds
+            return
+        self._final_sealed = final
+        self._committed(sealed=True)
+
+    def _fail_queued(self) -> None:
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is not None and not item[1].done():
+                item[1].set_exception(Unavailable("the audit log is closed; no data"))

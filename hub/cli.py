@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.set_defaults(command=_import)
 
+    sub.add_parser(
+        "expire", help="record the exits of entries past their validity (R7c, R8c); idempotent"
+    ).set_defaults(command=_expire)
+
     token = sub.add_parser("token", help="a bearer token signed with the local dev key")
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--unit", required=True)
@@ -145,6 +149,23 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     summary = import_file(settings, args.file)
     print(summary)
+    return 0
+
+
+def _expire(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from graph.driver import open_async_driver
+    from hub.lifecycle.expiry import expire_due
+
+    async def run() -> str:
+        driver = open_async_driver(settings)
+        try:
+            return str(await expire_due(driver, settings.neo4j_database))
+        finally:
+            await driver.close()
+
+    print(asyncio.run(run()))
     return 0
 
 

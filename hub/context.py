@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hub.auth import Caller
 from hub.disclosure import Disclosure
+from hub.lifecycle.desk import ListDesk
 from hub.policy import Decisions
 from hub.reads import SubjectReads
 
@@ -17,5 +18,6 @@ class RequestContext:
     purpose: str | None
     decisions: Decisions
     reads: SubjectReads
+    lists: ListDesk
     disclosure: Disclosure
     round_trips_before: int = 0

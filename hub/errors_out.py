@@ -22,7 +22,7 @@ def format_graphql_error(
     error: GraphQLError, request_id: str, *, suggestions: bool
 ) -> dict[str, Any]:
     original = error.original_error
-    if isinstance(original, HubError):
+    if isinstance(original, HubError) and original.code != "INTERNAL":
         body = error_body(original.code, original.message)
     elif original is None:
         # Syntax and validation errors: the client's query is at fault.

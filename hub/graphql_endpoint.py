@@ -26,6 +26,9 @@ from hub.context import RequestContext
 from hub.disclosure import Disclosure
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.errors_out import error_body, format_graphql_error
+from hub.lifecycle.desk import ListDesk
+from hub.lifecycle.history import History
+from hub.lifecycle.steps import Actor
 from hub.reads import SubjectReads
 from hub.roles import PURPOSES
 from hub.services import Hub
@@ -67,10 +70,12 @@ class GraphQLEndpoint:
         outcome = Outcome(request_id=uuid.uuid4().hex, started=time.perf_counter())
         try:
             status, body = await self._answer(request, outcome)
-        except HubError as exc:
-            outcome.decision = _refusal(exc)
-            outcome.error_codes.append(exc.code)
-            status, body = exc.http_status, {"errors": [error_body(exc.code, exc.message)]}
+        except Exception as exc:  # noqa: BLE001 - every failure is answered and audited
+            public = _public_error(exc, outcome.request_id)
+            outcome.decision = "ERROR" if public.code == "INTERNAL" else public.code
+            outcome.error_codes.append(public.code)
+            status = public.http_status
+            body = {"errors": [error_body(public.code, public.message)]}
         payload = orjson.dumps(body)
         try:
             await self._hub.audit_log.write(_record(outcome, request, len(payload)))
@@ -95,12 +100,21 @@ class GraphQLEndpoint:
         outcome.policy_version = decisions.policy_version
         reader = GraphReader(hub.driver, hub.settings.neo4j_database)
         shaper = Shaper(decisions, hub.cipher, hub.masker, caller.unit, outcome.disclosure)
+        desk = ListDesk(
+            Actor(caller.subject, caller.unit),
+            decisions,
+            shaper,
+            hub.lifecycle,
+            hub.proposals,
+            History(reader),
+        )
         context = RequestContext(
             request_id=outcome.request_id,
             caller=caller,
             purpose=outcome.purpose,
             decisions=decisions,
             reads=SubjectReads(reader, shaper, hub.cipher),
+            lists=desk,
             disclosure=outcome.disclosure,
         )
         is_admin = "admin" in caller.roles
@@ -147,8 +161,12 @@ def _anything_allowed(outcome: Outcome) -> bool:
     return any(op not in outcome.disclosure.denied for op in asked)
 
 
-def _refusal(exc: HubError) -> str:
-    return {"UNAUTHENTICATED": "UNAUTHENTICATED", "BAD_INPUT": "BAD_INPUT"}.get(exc.code, exc.code)
+def _public_error(exc: Exception, request_id: str) -> HubError:
+    """The hub's own errors as they are; anything else logged and masked."""
+    if isinstance(exc, HubError) and exc.code != "INTERNAL":
+        return exc
+    log.error("request %s: unexpected error", request_id, exc_info=exc)
+    return HubError(f"internal error (request id {request_id})")
 
 
 def _purpose(header: str | None) -> str | None:

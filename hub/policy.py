@@ -42,10 +42,18 @@ class Decisions:
 
     policy_version: str
     operations: frozenset[str]
+    """Operations allowed whoever owns what they act on."""
+    own_operations: frozenset[str]
+    """Operations allowed on what the caller's own unit owns (e.g. its own list entries)."""
     fields: dict[str, FieldDecision] = field(repr=False)
 
     def may(self, operation: str) -> bool:
-        return operation in self.operations
+        """Whether the operation may be asked at all (on something, possibly only one's own)."""
+        return operation in self.operations or operation in self.own_operations
+
+    def may_act_on(self, operation: str, owner: str, unit: str) -> bool:
+        """Whether the operation may act on something ``owner`` owns, for a caller of ``unit``."""
+        return operation in self.operations or (owner == unit and operation in self.own_operations)
 
     def field(self, coordinate: str) -> FieldDecision:
         return self.fields.get(coordinate, DENIED)
@@ -124,15 +132,17 @@ class Policy:
             self._cache[key] = decided
         return decided
 
-    def _allowed(self, roles: tuple[str, ...], unit: str, obj: str, act: str, purpose: str) -> bool:
+    def _allowed(
+        self, roles: tuple[str, ...], unit: str, obj: str, act: str, purpose: str, owner: str = ""
+    ) -> bool:
         # Deny overrides across roles too: one role's deny beats another role's allow.
-        verdicts = [bool(self._enforcer.enforce(role, unit, obj, act, purpose)) for role in roles]
-        if not any(verdicts):
+        request = (unit, obj, act, purpose, owner)
+        if not any(self._enforcer.enforce(role, *request) for role in roles):
             return False
-        return not any(self._explicitly_denied(role, unit, obj, act, purpose) for role in roles)
+        return not any(self._explicitly_denied(role, *request) for role in roles)
 
-    def _explicitly_denied(self, role: str, unit: str, obj: str, act: str, purpose: str) -> bool:
-        _, explain = self._enforcer.enforce_ex(role, unit, obj, act, purpose)
+    def _explicitly_denied(self, role: str, *request: str) -> bool:
+        _, explain = self._enforcer.enforce_ex(role, *request)
         return bool(explain) and explain[-1] == "deny"
 
     def _decide(self, roles: tuple[str, ...], unit: str, purpose: str) -> Decisions:
@@ -141,12 +151,17 @@ class Policy:
             for op in self._surface.operations
             if self._allowed(roles, unit, op, _action(op), purpose)
         )
+        own_operations = frozenset(
+            op
+            for op in self._surface.operations
+            if self._allowed(roles, unit, op, _action(op), purpose, owner=unit)
+        )
         fields = {
             coordinate: FieldDecision(True, self._mask_for(roles, purpose, coordinate))
             for coordinate in self._surface.fields
             if self._allowed(roles, unit, coordinate, "read", purpose)
         }
-        return Decisions(self.version, operations, fields)
+        return Decisions(self.version, operations, own_operations, fields)
 
     def _mask_for(self, roles: tuple[str, ...], purpose: str, coordinate: str) -> Mask:
         """The least masking among the caller's roles; per role the most specific rule wins."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from graphql import GraphQLObjectType
 from neo4j import AsyncDriver
@@ -10,9 +12,13 @@ from neo4j import AsyncDriver
 from graph.audit_store import AuditStore
 from graph.driver import open_async_driver
 from hub.audit import AuditLog
+from hub.audit_signing import load_audit_signer
 from hub.auth import TokenVerifier
+from hub.clock import today
 from hub.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.errors import ConfigurationError
+from hub.lifecycle.proposals import Proposals
+from hub.lifecycle.service import LifecycleService
 from hub.masking import Masker
 from hub.policy import Policy, SchemaSurface, read_policy_texts
 from hub.settings import Settings
@@ -32,9 +38,12 @@ class Hub:
     schema: HubSchema
     admin_schema: HubSchema
     audit_log: AuditLog
+    lifecycle: LifecycleService
+    proposals: Proposals
 
     @classmethod
-    def build(cls, settings: Settings) -> Hub:
+    def build(cls, settings: Settings, clock: Callable[[], date] = today) -> Hub:
+        """``clock`` is the platform's calendar day for the lifecycle rules (tests move it)."""
         create_keys = not settings.is_production
         schema = build_schema(introspection=False)
         driver = open_async_driver(settings)
@@ -43,17 +52,25 @@ class Hub:
             if settings.audit_neo4j_uri == settings.neo4j_uri
             else open_async_driver(settings, settings.audit_neo4j_uri)
         )
+        cipher = FieldCipher(load_keyring(settings.keys_dir, create=create_keys))
         return cls(
             settings=settings,
             driver=driver,
             audit_driver=audit_driver,
-            cipher=FieldCipher(load_keyring(settings.keys_dir, create=create_keys)),
+            cipher=cipher,
             masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
             verifier=_verifier(settings),
             policy=Policy(read_policy_texts(), schema_surface(schema)),
             schema=schema,
             admin_schema=build_schema(introspection=True),
-            audit_log=AuditLog(AuditStore(audit_driver, settings.neo4j_database)),
+            audit_log=AuditLog(
+                AuditStore(audit_driver, settings.neo4j_database),
+                load_audit_signer(settings.keys_dir, create=create_keys),
+                checkpoint_records=settings.audit_checkpoint_records,
+                checkpoint_seconds=settings.audit_checkpoint_seconds,
+            ),
+            lifecycle=LifecycleService(driver, settings.neo4j_database, clock),
+            proposals=Proposals(driver, settings.neo4j_database, cipher, clock),
         )
 
     async def close(self) -> None:

@@ -2,7 +2,7 @@
 
 | variable | meaning | default |
 |---|---|---|
-| CREDIT_HUB_NEO4J_URI | Bolt or routing URI of the credit graph | the local Neo4j (bolt://127.0.0.1:7687) |
+| CREDIT_HUB_NEO4J_URI | Bolt or routing URI of the graph | local: bolt://127.0.0.1:7687 |
 | CREDIT_HUB_NEO4J_USER / _PASSWORD | credentials | none (the local Neo4j runs without auth) |
 | CREDIT_HUB_NEO4J_DATABASE | database name | neo4j |
 | CREDIT_HUB_AUDIT_NEO4J_URI | where audit records go | the credit graph's URI |
@@ -11,6 +11,9 @@
 | CREDIT_HUB_JWT_ISSUER / _AUDIENCE | expected `iss` / `aud` | credit-hub-local / credit-hub |
 | CREDIT_HUB_ENV | `development` or `production` (the IDE page is off in production) | development |
 | CREDIT_HUB_MAX_BODY_BYTES | request size cap | 65536 |
+| CREDIT_HUB_AUDIT_RETENTION_DAYS | audit records kept at least this long | 1096 (3 years) |
+| CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS | a signed audit checkpoint every N records | 1000 |
+| CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS | ... or every T seconds | 60 |
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ class Settings:
     jwt_audience: str
     environment: str
     max_body_bytes: int
+    audit_retention_days: int = 1096
+    audit_checkpoint_records: int = 1000
+    audit_checkpoint_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -82,6 +88,11 @@ class Settings:
             jwt_audience=env.get("CREDIT_HUB_JWT_AUDIENCE", "credit-hub"),
             environment=environment,
             max_body_bytes=_positive_int(env, "CREDIT_HUB_MAX_BODY_BYTES", 65536),
+            audit_retention_days=_positive_int(env, "CREDIT_HUB_AUDIT_RETENTION_DAYS", 1096),
+            audit_checkpoint_records=_positive_int(
+                env, "CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS", 1000
+            ),
+            audit_checkpoint_seconds=_positive_int(env, "CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS", 60),
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry.utils.str_converters import to_camel_case
+
 from graph.projection import FRAGMENTS, SUBJECT, TYPENAME
 from graph.selection import Selection
 from hub.crypto import FieldCipher, Sealed
@@ -47,6 +49,21 @@ class Shaper:
                 node[key] = self._shape_child(value, child)
             else:
                 node[key] = self._leaf(f"{selection.type_name}.{name}", value)
+        return node
+
+    def restrict(self, type_name: str, values: dict[str, Any]) -> Node:
+        """A result object (not read through a projection) as the caller may see it: only the
+        fields the policy allows, masked as it says. Nested values must be shaped already."""
+        node = Node({TYPENAME: type_name})
+        subject = values.get(SUBJECT)
+        if subject is not None:
+            self._disclosure.subjects.add(f"{type_name}:{subject}")
+        for key, value in values.items():
+            if key.startswith("__"):
+                continue
+            coordinate = f"{type_name}.{to_camel_case(key)}"
+            if self._decisions.field(coordinate).allowed:
+                node[key] = value if isinstance(value, dict | list) else self._leaf(coordinate, value)
         return node
 
     def _shape_child(self, value: Any, child: Selection) -> Any:

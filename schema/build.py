@@ -28,15 +28,20 @@ from strawberry.extensions import (
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema import Schema as FederationSchema
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
 from schema.info import Info
-from schema.queries import Query, entity_selections
+from schema.lifecycle import LifecycleMutation, LifecycleQuery
+from schema.queries import SubjectQuery, entity_selections
 from schema.scalars import Date, DateScalar
 from schema.types import Enterprise, ListEntry, Person, Role
 
+# Each domain contributes its root fields as a class of its own; they are merged into Query.
+QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery)
+MUTATIONS: tuple[type, ...] = (LifecycleMutation,)
 MAX_DEPTH = 8
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -64,7 +69,9 @@ class HubSchema(FederationSchema):
                 keyed.append({"uscc": None, "id": None})
         enterprise, person = entity_selections(info)
         nodes = await info.context.reads.entities(keyed, enterprise, person)  # type: ignore[arg-type]
-        answers: list[object] = [problems[index] if index in problems else node for index, node in enumerate(nodes)]
+        answers: list[object] = list(nodes)
+        for index, problem in problems.items():
+            answers[index] = problem
         return answers  # type: ignore[return-value]
 
 
@@ -93,7 +100,8 @@ def build_schema(*, introspection: bool) -> HubSchema:
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     schema = HubSchema(
-        query=Query,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
         types=[Enterprise, Person, Role, ListEntry],
         extensions=extensions,
         config=StrawberryConfig(default_resolver=read_field),

@@ -21,7 +21,7 @@ def planner(info: Info) -> Planner:
 
 
 @strawberry.type
-class Query:
+class SubjectQuery:
     @strawberry.field(description="An enterprise by its unified social credit code.")
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
         selection = planner(info).root_selection()

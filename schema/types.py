@@ -9,7 +9,11 @@ from typing import Any
 import strawberry
 from graphql import GraphQLResolveInfo
 
+from graph.vocabulary import ExitReason
 from schema.scalars import Date
+
+# The graph's own vocabulary, exposed as a GraphQL enum (one spelling per concept).
+strawberry.enum(ExitReason, name="ExitReason", description="Why an entry left its list.")
 
 
 @strawberry.enum(description="The three list kinds (R1): 红名单, 黑名单, 重点关注名单.")
@@ -101,5 +105,22 @@ class ListEntry:
     identified_on: Date
     valid_until: Date | None
     repairable: bool | None
+    repair_method: str | None = strawberry.field(description="How the subject may repair (R21).")
+    repair_earliest: Date | None = strawberry.field(description="From when it may apply (R21).")
+    exit_reason: ExitReason | None = strawberry.field(
+        description="Why it left its list; EXPIRED past its validity even before the expiry job."
+    )
+    exited_on: Date | None
+    version: int = strawberry.field(description="Increments with every step; for expectedVersion.")
+    reported_on: Date | None = strawberry.field(description="When it reached the platform (R6).")
+    report_deadline: Date | None = strawberry.field(
+        description="The 5th Chinese working day after identification (R6)."
+    )
+    reported_late: bool | None = strawberry.field(description="Reported after the deadline (R6).")
+    notice_until: Date | None = strawberry.field(description="End of the public notice (公示).")
+    prior_notice_on: Date | None = strawberry.field(description="Prior notice given (事前告知).")
+    watch_months_after_exit: int | None = strawberry.field(
+        description="R8: validity of the watch entry that follows a black exit."
+    )
 
     is_type_of = staticmethod(_is("ListEntry"))

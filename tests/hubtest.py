@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,10 @@ class HubClient:
 
 
 @asynccontextmanager
-async def hub_client(settings: Settings) -> AsyncIterator[HubClient]:
-    hub = Hub.build(settings)
+async def hub_client(
+    settings: Settings, clock: Callable[[], date] | None = None
+) -> AsyncIterator[HubClient]:
+    hub = Hub.build(settings, clock) if clock is not None else Hub.build(settings)
     app = create_app(hub=hub)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import socket
 
-from hub.importing.run import import_file
 from neo4j import Driver
 
+from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, audit_events, hub_client
 

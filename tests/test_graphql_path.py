@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from hub.importing.run import import_file
 from neo4j import Driver
 
+from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.hubtest import (
     ACME,

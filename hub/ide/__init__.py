@@ -1,0 +1,1 @@
+"""Offline GraphiQL page: pinned browser bundles (``build.sh``) and the routes (``page``)."""

@@ -1,0 +1,106 @@
+"""``credit-hub import FILE.jsonl``: all or nothing, in one transaction.
+
+The file is parsed and checked line by line; then, inside one write transaction, references are
+checked against the graph and, only if no line is bad, every record is MERGEd. Any problem
+raises ``ImportRejected`` with every bad line; the transaction is rolled back, nothing written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+
+from graph import loading
+from graph.driver import open_driver
+from hub.crypto import FieldCipher, load_keyring
+from hub.errors import ImportRejected
+from hub.importing.consistency import Outside, check_file
+from hub.importing.fields import Problems
+from hub.importing.references import check_against_graph
+from hub.importing.rows import RowBuilder, Rows
+from hub.importing.validate import Parsed, parse_file
+from hub.settings import Settings
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Records of one type in the file, and how many of them the graph did not hold before."""
+
+    records: int
+    created: int
+
+    @property
+    def existing(self) -> int:
+        return self.records - self.created
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    units: Counts
+    enterprises: Counts
+    persons: Counts
+    roles: Counts
+    shareholdings: Counts
+    entries: Counts
+
+    def __str__(self) -> str:
+        parts = [
+            f"{name} {c.records} ({c.created} new, {c.existing} existing)"
+            for name, c in vars(self).items()
+        ]
+        return "imported: " + ", ".join(parts)
+
+
+def import_file(settings: Settings, path: Path) -> ImportSummary:
+    """Import ``path``; raise ``ImportRejected`` listing every bad line, having written nothing."""
+    parsed = parse_file(_read(path))
+    outside = check_file(parsed.records, parsed.defined, parsed.problems)
+    builder = RowBuilder(FieldCipher(load_keyring(settings.keys_dir, create=True)))
+    rows = builder.build(parsed.records)
+    with (
+        open_driver(settings) as driver,
+        driver.session(database=settings.neo4j_database) as session,
+    ):
+        return session.execute_write(_check_and_write, parsed, outside, builder, rows)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([f"{path}: can not be read: {exc.strerror}"]) from None
+
+
+def _check_and_write(
+    tx: neo4j.ManagedTransaction,
+    parsed: Parsed,
+    outside: Outside,
+    builder: RowBuilder,
+    rows: Rows,
+) -> ImportSummary:
+    problems = Problems()
+    problems.extend(parsed.problems)
+    problems.extend(check_against_graph(tx, parsed.records, outside, builder.blind_index))
+    if problems:
+        raise ImportRejected(problems.sorted())
+    return write_rows(tx, rows)
+
+
+def write_rows(tx: neo4j.ManagedTransaction, rows: Rows) -> ImportSummary:
+    """MERGE every row, parents before the relationships that need them."""
+    units = loading.write_units(tx, rows.units)
+    enterprises = loading.write_enterprises(tx, rows.enterprises)
+    persons = loading.write_persons(tx, rows.persons)
+    roles = loading.write_roles(tx, rows.roles)
+    shareholdings = loading.write_shareholdings(tx, rows.shareholdings)
+    entries = loading.write_entries(tx, rows.entries)
+    return ImportSummary(
+        units=Counts(units.rows, units.nodes_created),
+        enterprises=Counts(enterprises.rows, enterprises.nodes_created),
+        persons=Counts(persons.rows, persons.nodes_created),
+        roles=Counts(roles.rows, roles.relationships_created),
+        shareholdings=Counts(shareholdings.rows, shareholdings.relationships_created),
+        entries=Counts(entries.rows, entries.nodes_created),
+    )

@@ -1,0 +1,1 @@
+"""The list lifecycle (R3–R9, R21, R22): entries from proposal to exit, by the identifying unit."""

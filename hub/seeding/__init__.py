@@ -1,0 +1,5 @@
+"""The deterministic synthetic city (``credit-hub seed``) and its fixed demo records."""
+
+from hub.seeding.run import SeedSummary, seed_city
+
+__all__ = ["SeedSummary", "seed_city"]
