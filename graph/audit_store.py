@@ -26,16 +26,18 @@ WRITE_AUDIT_EVENTS = (
 # (writer, size) identifies a checkpoint; writing it again (a retried commit, or the final
 # checkpoint of a writer whose last checkpoint already had that size) replaces the statement.
 WRITE_AUDIT_CHECKPOINTS = (
-    "UNWIND $checkpoints AS c "
-    "MERGE (k:AuditCheckpoint {writer: c.writer, size: c.size}) "
-    "SET k = c"
+    "UNWIND $checkpoints AS c MERGE (k:AuditCheckpoint {writer: c.writer, size: c.size}) SET k = c"
 )
 # After a failed commit the writer does not know whether the transaction landed: it reads
 # where its chain really ends before it writes again.
+# (Ordering by both properties of the (writer, seq) constraint's index reads one entry.)
 WRITER_HEAD = (
-    "MATCH (a:AuditEvent {writer: $writer}) "
-    "RETURN a.seq AS seq, a.hash AS hash ORDER BY a.seq DESC LIMIT 1"
+    "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq >= 0 "
+    "WITH a ORDER BY a.writer DESC, a.seq DESC LIMIT 1 "
+    "RETURN a.seq AS seq, a.hash AS hash"
 )
+
+AWAIT_AUDIT_INDEXES = "CALL db.awaitIndexes($timeout_seconds)"
 
 Events = Sequence[Mapping[str, Any]]
 
@@ -68,15 +70,23 @@ async def _write(
 
 
 def append_sync(driver: neo4j.Driver, database: str, events: Events, checkpoints: Events) -> None:
-    """The same write for one-shot writers (command-line operations)."""
+    """The same write for one-shot writers (command-line operations): one attempt, in one
+    explicit transaction (no driver retries: the operator is told at once)."""
+    with driver.session(database=database) as session, session.begin_transaction() as tx:
+        if events:
+            tx.run(WRITE_AUDIT_EVENTS, events=list(events)).consume()
+        if checkpoints:
+            tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=list(checkpoints)).consume()
+        tx.commit()
+
+
+def apply_audit_schema(driver: neo4j.Driver, database: str) -> list[str]:
+    """The audit constraints and indexes (graph/model.py) on a separate audit store."""
+    from graph.model import AUDIT_CONSTRAINTS, AUDIT_INDEXES, schema_name
+
+    statements = AUDIT_CONSTRAINTS + AUDIT_INDEXES
     with driver.session(database=database) as session:
-        session.execute_write(_write_sync, list(events), list(checkpoints))
-
-
-def _write_sync(
-    tx: neo4j.ManagedTransaction, events: list[Mapping[str, Any]], checkpoints: list[Any]
-) -> None:
-    if events:
-        tx.run(WRITE_AUDIT_EVENTS, events=events).consume()
-    if checkpoints:
-        tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=checkpoints).consume()
+        for statement in statements:
+            session.run(statement).consume()
+        session.run(AWAIT_AUDIT_INDEXES, timeout_seconds=300).consume()
+    return [schema_name(statement) for statement in statements]

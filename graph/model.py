@@ -58,6 +58,44 @@ LIST_ENTRY_VALID_UNTIL_INDEX = (
     "CREATE INDEX list_entry_valid_until IF NOT EXISTS FOR (l:ListEntry) ON (l.valid_until)"
 )
 
+# The audit log (graph/audit_store.py, docs/audit.md): one chain per writer, numbered from 1;
+# a checkpoint per (writer, size); one retention mark per writer. Events by time, by unit and
+# by user, and disclosures by subject, for the privacy officer's queries.
+AUDIT_EVENT_WRITER_SEQ_UNIQUE = (
+    "CREATE CONSTRAINT audit_event_writer_seq IF NOT EXISTS "
+    "FOR (a:AuditEvent) REQUIRE (a.writer, a.seq) IS UNIQUE"
+)
+AUDIT_CHECKPOINT_WRITER_SIZE_UNIQUE = (
+    "CREATE CONSTRAINT audit_checkpoint_writer_size IF NOT EXISTS "
+    "FOR (c:AuditCheckpoint) REQUIRE (c.writer, c.size) IS UNIQUE"
+)
+AUDIT_RETENTION_WRITER_UNIQUE = (
+    "CREATE CONSTRAINT audit_retention_writer IF NOT EXISTS "
+    "FOR (r:AuditRetention) REQUIRE r.writer IS UNIQUE"
+)
+AUDIT_EVENT_AT_INDEX = "CREATE INDEX audit_event_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at)"
+AUDIT_EVENT_UNIT_AT_INDEX = (
+    "CREATE INDEX audit_event_unit_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.unit, a.at)"
+)
+AUDIT_EVENT_USER_AT_INDEX = (
+    "CREATE INDEX audit_event_user_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.user, a.at)"
+)
+AUDIT_DISCLOSURE_SUBJECT_AT_INDEX = (
+    "CREATE INDEX audit_disclosure_subject_at IF NOT EXISTS "
+    "FOR (d:AuditDisclosure) ON (d.subject, d.at)"
+)
+AUDIT_CONSTRAINTS: tuple[LiteralString, ...] = (
+    AUDIT_EVENT_WRITER_SEQ_UNIQUE,
+    AUDIT_CHECKPOINT_WRITER_SIZE_UNIQUE,
+    AUDIT_RETENTION_WRITER_UNIQUE,
+)
+AUDIT_INDEXES: tuple[LiteralString, ...] = (
+    AUDIT_EVENT_AT_INDEX,
+    AUDIT_EVENT_UNIT_AT_INDEX,
+    AUDIT_EVENT_USER_AT_INDEX,
+    AUDIT_DISCLOSURE_SUBJECT_AT_INDEX,
+)
+
 CONSTRAINTS: tuple[LiteralString, ...] = (
     UNIT_CODE_UNIQUE,
     ENTERPRISE_USCC_UNIQUE,
@@ -68,12 +106,14 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     TRANSITION_IDEMPOTENCY_KEY_UNIQUE,
     OBJECTION_ID_UNIQUE,
     REPAIR_APPLICATION_ID_UNIQUE,
+    *AUDIT_CONSTRAINTS,
 )
 INDEXES: tuple[LiteralString, ...] = (
     LIST_ENTRY_STATUS_INDEX,
     LIST_ENTRY_LIST_IDENTIFIED_ON_INDEX,
     LIST_ENTRY_VALID_UNTIL_INDEX,
     TRANSITION_BATCH_KEY_INDEX,
+    *AUDIT_INDEXES,
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_seconds)"
 

@@ -231,9 +231,7 @@ class AuditLog:
             events = [self._chain.append(record.as_properties()) for record, _ in batch]
             sealing = self._checkpoint_due()
             checkpoints = [checkpoint(self._signer, self._chain, final=False)] if sealing else []
-            await asyncio.wait_for(
-                self._sink.append(events, checkpoints), WRITE_TIMEOUT_SECONDS
-            )
+            await asyncio.wait_for(self._sink.append(events, checkpoints), WRITE_TIMEOUT_SECONDS)
         except Exception as exc:  # noqa: BLE001 - any failure means: no record, no data
             log.error("audit write failed for %d record(s): %r", len(batch), exc)
             self._chain.reset(mark)

@@ -13,6 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hub.audit_cli import install as install_audit
+from neo4j.exceptions import ServiceUnavailable
+
 from hub.errors import HubError, ImportRejected
 from hub.roles import ROLES
 from hub.settings import Settings
@@ -37,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except HubError as exc:
         print(f"credit-hub: {exc.message}", file=sys.stderr)
+        return 1
+    except ServiceUnavailable as exc:
+        print(f"credit-hub: Neo4j does not answer ({exc}); is it running?", file=sys.stderr)
         return 1
 
 
@@ -68,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.set_defaults(command=_import)
 
+    push = sub.add_parser("push", help="a unit's batch of proposals (up to 10,000), all or nothing")
+    push.add_argument("file", type=Path)
+    push.add_argument("--unit", required=True, help="the identifying unit pushing them")
+    push.add_argument("--user", default=None)
+    push.set_defaults(command=_push)
+
     sub.add_parser(
         "expire", help="record the exits of entries past their validity (R7c, R8c); idempotent"
     ).set_defaults(command=_expire)
@@ -84,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(command=_serve)
+    install_audit(sub)  # `audit ...`, and an audit record for every data-changing command
     return parser
 
 
@@ -149,6 +162,14 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     summary = import_file(settings, args.file)
     print(summary)
+    return 0
+
+
+def _push(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.lifecycle.push_file import push_file
+
+    count = push_file(settings, args.file, args.unit, args.user or f"cli@{args.unit}")
+    print(f"{count} entries proposed by {args.unit}")
     return 0
 
 

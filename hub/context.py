@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hub.audit_queries import AuditReads
 from hub.auth import Caller
 from hub.disclosure import Disclosure
 from hub.lifecycle.desk import ListDesk
@@ -21,3 +22,4 @@ class RequestContext:
     lists: ListDesk
     disclosure: Disclosure
     round_trips_before: int = 0
+    audit: AuditReads | None = None

@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hub.errors import ConfigurationError
 
 _NONCE_BYTES = 12
+PERSON_ID_NUMBER = "Person.id_number"
+"""The property identity numbers are sealed and blind-indexed under (one name everywhere)."""
 KEYRING_FILE = "field-keys.json"
 
 

@@ -12,7 +12,6 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -20,9 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.reader import GraphReader
-from hub.audit import AuditRecord
+from hub.audit import AuditRecord, audit_time
+from hub.audit_queries import AuditReads
+from hub.audit_variables import request_inputs
 from hub.auth import Caller
 from hub.context import RequestContext
+from hub.crypto import FieldCipher
 from hub.disclosure import Disclosure
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.errors_out import error_body, format_graphql_error
@@ -78,7 +80,9 @@ class GraphQLEndpoint:
             body = {"errors": [error_body(public.code, public.message)]}
         payload = orjson.dumps(body)
         try:
-            await self._hub.audit_log.write(_record(outcome, request, len(payload)))
+            await self._hub.audit_log.write(
+                _record(outcome, request, len(payload), self._hub.cipher)
+            )
         except Unavailable as exc:
             payload = orjson.dumps({"errors": [error_body(exc.code, exc.message)]})
             return _response(exc.http_status, payload, outcome.request_id)
@@ -99,6 +103,7 @@ class GraphQLEndpoint:
         decisions = hub.policy.decisions(caller.roles, caller.unit, outcome.purpose)
         outcome.policy_version = decisions.policy_version
         reader = GraphReader(hub.driver, hub.settings.neo4j_database)
+        audit_reader = GraphReader(hub.audit_driver, hub.settings.neo4j_database)
         shaper = Shaper(decisions, hub.cipher, hub.masker, caller.unit, outcome.disclosure)
         desk = ListDesk(
             Actor(caller.subject, caller.unit),
@@ -116,6 +121,9 @@ class GraphQLEndpoint:
             reads=SubjectReads(reader, shaper, hub.cipher),
             lists=desk,
             disclosure=outcome.disclosure,
+            audit=AuditReads(
+                audit_reader, hub.cipher, hub.masker, decisions, caller, outcome.disclosure
+            ),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
@@ -125,7 +133,7 @@ class GraphQLEndpoint:
             context_value=context,
             operation_name=gql.operation_name,
         )
-        outcome.round_trips = reader.round_trips
+        outcome.round_trips = reader.round_trips + audit_reader.round_trips
         body: dict[str, Any] = {}
         if result.errors:
             errors = [
@@ -184,9 +192,9 @@ async def _read_request(request: Request, max_bytes: int) -> GraphQLRequest:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise BadInput("body", f"larger than {max_bytes} bytes")
-    raw = b""
+    raw = bytearray()
     async for chunk in request.stream():
-        raw += chunk
+        raw.extend(chunk)
         if len(raw) > max_bytes:
             raise BadInput("body", f"larger than {max_bytes} bytes")
     try:
@@ -215,11 +223,12 @@ def query_hash(query: str) -> str:
     return hashlib.sha256(_SPACES.sub(" ", query).strip().encode()).hexdigest()
 
 
-def _record(outcome: Outcome, request: Request, size: int) -> AuditRecord:
+def _record(outcome: Outcome, request: Request, size: int, cipher: FieldCipher) -> AuditRecord:
     caller, gql, disclosure = outcome.caller, outcome.request, outcome.disclosure
+    inputs = request_inputs(gql.query if gql else None, gql.variables if gql else None, cipher)
     return AuditRecord(
         request_id=outcome.request_id,
-        at=datetime.now(UTC).isoformat(),
+        at=audit_time(),
         user=caller.subject if caller else None,
         unit=caller.unit if caller else None,
         roles=list(caller.roles) if caller else [],
@@ -227,7 +236,7 @@ def _record(outcome: Outcome, request: Request, size: int) -> AuditRecord:
         client=request.client.host if request.client else None,
         operation_name=gql.operation_name if gql else None,
         operations=disclosure.operations,
-        query_hash=query_hash(gql.query) if gql else None,
+        query_hash=inputs.query_hash,
         subjects=sorted(disclosure.subjects),
         masked=sorted(disclosure.masked),
         denied=sorted(disclosure.denied),
@@ -236,6 +245,8 @@ def _record(outcome: Outcome, request: Request, size: int) -> AuditRecord:
         result_size=size,
         duration_ms=round((time.perf_counter() - outcome.started) * 1000, 3),
         policy_version=outcome.policy_version,
+        variables_digest=inputs.variables_digest,
+        variables=inputs.variables,
         extra={"round_trips": outcome.round_trips},
     )
 

@@ -8,12 +8,11 @@ from graph.queries import enterprise_query, entities_query, person_query
 from graph.reader import GraphReader
 from graph.selection import Selection
 from hub.clock import today
-from hub.crypto import FieldCipher
+from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.nodes import Node
 from hub.shaping import Shaper
 
-PERSON_ID_NUMBER = "Person.id_number"
 
 
 class SubjectReads:

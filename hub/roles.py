@@ -10,6 +10,7 @@ ROLES = (
     "privacy_officer",  # 隐私/审计专员: reads the query log
     "public",  # 社会公众: published entries only
     "admin",  # 管理员: units, measures, policies
+    "data_subject",  # 信息主体: their own access history only (hub/audit_subjects.py)
 )
 
 # Declared purposes (X-Purpose): a closed list, credit-bureau style for banks and

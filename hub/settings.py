@@ -10,7 +10,7 @@
 | CREDIT_HUB_JWT_PUBLIC_KEY_FILE | PEM key that verifies bearer tokens | the local dev key |
 | CREDIT_HUB_JWT_ISSUER / _AUDIENCE | expected `iss` / `aud` | credit-hub-local / credit-hub |
 | CREDIT_HUB_ENV | `development` or `production` (the IDE page is off in production) | development |
-| CREDIT_HUB_MAX_BODY_BYTES | request size cap | 65536 |
+| CREDIT_HUB_MAX_BODY_BYTES | request size cap (a 10,000-entry push fits) | 8 MiB |
 | CREDIT_HUB_AUDIT_RETENTION_DAYS | audit records kept at least this long | 1096 (3 years) |
 | CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS | a signed audit checkpoint every N records | 1000 |
 | CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS | ... or every T seconds | 60 |
@@ -87,7 +87,7 @@ class Settings:
             jwt_issuer=env.get("CREDIT_HUB_JWT_ISSUER", "credit-hub-local"),
             jwt_audience=env.get("CREDIT_HUB_JWT_AUDIENCE", "credit-hub"),
             environment=environment,
-            max_body_bytes=_positive_int(env, "CREDIT_HUB_MAX_BODY_BYTES", 65536),
+            max_body_bytes=_positive_int(env, "CREDIT_HUB_MAX_BODY_BYTES", 8 * 1024 * 1024),
             audit_retention_days=_positive_int(env, "CREDIT_HUB_AUDIT_RETENTION_DAYS", 1096),
             audit_checkpoint_records=_positive_int(
                 env, "CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS", 1000

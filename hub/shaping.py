@@ -9,13 +9,13 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graph.projection import FRAGMENTS, SUBJECT, TYPENAME
 from graph.selection import Selection
-from hub.crypto import FieldCipher, Sealed
+from hub.crypto import PERSON_ID_NUMBER, FieldCipher, Sealed
 from hub.disclosure import Disclosure
 from hub.masking import Masker
 from hub.nodes import Node
 from hub.policy import Decisions
 
-SEALED_FIELDS = {"Person.idNumber": "Person.id_number"}
+SEALED_FIELDS = {"Person.idNumber": PERSON_ID_NUMBER}
 """GraphQL coordinate → the property name its ciphertext is bound to (see hub/crypto.py)."""
 
 

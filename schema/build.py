@@ -33,6 +33,7 @@ from strawberry.types import ExecutionContext
 
 from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
+from schema.audit import AuditQuery
 from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
@@ -40,7 +41,7 @@ from schema.scalars import Date, DateScalar
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
-QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery)
+QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery)
 MUTATIONS: tuple[type, ...] = (LifecycleMutation,)
 MAX_DEPTH = 8
 MAX_ALIASES = 30

@@ -2,7 +2,7 @@
 
 * One real Neo4j 5.26 for the whole test session: ``neo4j_uri`` starts it with
   ``graph.local_neo4j.start`` on its own port (``CREDIT_HUB_TEST_NEO4J_PORT``, default 7697) and
-  data dir (``.local/test-neo4j``), migrates it once, and stops it at the end. Never a mock.
+  data dir (``.local/test-neo4j-<port>``), migrates it once, and stops it at the end. Never a mock.
 * ``graph`` is a synchronous driver to it; every test that asks for ``graph`` (directly or
   through another fixture) starts from an empty graph: all nodes are deleted before the test,
   constraints and indexes stay.
@@ -26,7 +26,7 @@ from hub.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PORT = int(os.environ.get("CREDIT_HUB_TEST_NEO4J_PORT", "7697"))
-TEST_DATA_DIR = ROOT / ".local" / "test-neo4j"
+TEST_DATA_DIR = ROOT / ".local" / f"test-neo4j-{TEST_PORT}"
 
 
 @pytest.fixture(scope="session")

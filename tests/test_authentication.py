@@ -127,7 +127,15 @@ async def test_get_is_not_allowed(client: HubClient) -> None:
     assert response.headers["allow"] == "POST"
 
 
-async def test_an_oversized_body_is_refused(client: HubClient) -> None:
-    response = await client.post('{ enterprise(uscc: "%s") { name } }' % ACME + " " * 70_000)
+async def test_an_oversized_body_is_refused(graph: Driver, settings: Settings) -> None:
+    capped = Settings.from_env(
+        {
+            "CREDIT_HUB_NEO4J_URI": settings.neo4j_uri,
+            "CREDIT_HUB_DATA_DIR": str(settings.data_dir),
+            "CREDIT_HUB_MAX_BODY_BYTES": "2048",
+        }
+    )
+    async with hub_client(capped) as client:
+        response = await client.post('{ enterprise(uscc: "%s") { name } }' % ACME + " " * 3000)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["message"] == "body: larger than 65536 bytes"
+    assert response.json()["errors"][0]["message"] == "body: larger than 2048 bytes"

@@ -294,3 +294,11 @@ async def test_queries_deeper_than_the_limit_are_refused(client: HubClient) -> N
     result = await client.ask(deep)
     assert codes(result) == ["BAD_INPUT"]
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+
+
+async def test_an_identity_number_with_an_unknown_area_code_is_bad_input(client: HubClient) -> None:
+    result = await client.ask('{ person(idNumber: "110001198001010015") { name } }')
+    assert codes(result) == ["BAD_INPUT"]
+    assert result["errors"][0]["message"] == (
+        "idNumber: not a resident identity number (GB 11643): unknown area code"
+    )

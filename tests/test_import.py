@@ -31,7 +31,7 @@ API_EXAMPLE = """\
 {"type":"role","person":"11010519491231002X","enterprise":"91110000600037341L","role":"LEGAL_REPRESENTATIVE","from":"2018-01-01","to":"2022-06-30"}
 {"type":"shareholding","holder":{"id_number":"11010519491231002X"},"enterprise":"91110000600037341L","percent":35.0,"from":"2018-01-01","to":null}
 {"type":"entry","id":"E-2021-0001","list":"BLACK","subject":{"uscc":"91110000600037341L"},"unit":"U-TAX","domain":"TAX","basis":2,"act_date":"2021-05-10","identified_on":"2021-09-01","valid_until":"2030-09-01","status":"ACTIVE","repairable":true}
-"""  # noqa: E501
+"""
 
 
 def _file(tmp_path: Path, text: str, name: str = "import.jsonl") -> Path:
@@ -133,9 +133,11 @@ def test_identity_numbers_are_stored_only_sealed_and_blind_indexed(
     import_file(settings, _file(tmp_path, API_EXAMPLE))
 
     dump = _dump(graph)
-    everything = [*dump.nodes.values(), *dump.relationships.values()]
-    for item in everything:
-        for value in item.properties.values():
+    everything = [n.properties for n in dump.nodes.values()] + [
+        r.properties for r in dump.relationships.values()
+    ]
+    for properties in everything:
+        for value in properties.values():
             assert ZHANG_SAN not in str(value)
             assert ZHANG_SAN[:17] not in str(value)
     [person] = _nodes(dump, "Person")
@@ -251,23 +253,38 @@ BAD_LINES = [
         id="role-ends-before-it-starts",
     ),
     pytest.param(
-        {"type": "shareholding", "holder": {"uscc": OTHER}, "enterprise": ACME, "percent": 0,
-         "from": "2019-01-01"},
+        {
+            "type": "shareholding",
+            "holder": {"uscc": OTHER},
+            "enterprise": ACME,
+            "percent": 0,
+            "from": "2019-01-01",
+        },
         "line 7: percent: must be a number greater than 0 and at most 100",
         id="percent-zero",
-    ),  # fmt: skip
+    ),
     pytest.param(
-        {"type": "shareholding", "holder": {"id_number": ZHANG_SAN}, "enterprise": ACME,
-         "percent": 100.5, "from": "2019-01-01"},
+        {
+            "type": "shareholding",
+            "holder": {"id_number": ZHANG_SAN},
+            "enterprise": ACME,
+            "percent": 100.5,
+            "from": "2019-01-01",
+        },
         "line 7: percent: must be a number greater than 0 and at most 100",
         id="percent-over-100",
-    ),  # fmt: skip
+    ),
     pytest.param(
-        {"type": "shareholding", "holder": {}, "enterprise": ACME, "percent": 5,
-         "from": "2019-01-01"},
+        {
+            "type": "shareholding",
+            "holder": {},
+            "enterprise": ACME,
+            "percent": 5,
+            "from": "2019-01-01",
+        },
         "line 7: holder: must hold exactly one of uscc, id_number",
         id="holder-empty",
-    ),  # fmt: skip
+    ),
     pytest.param(
         _entry(subject={"uscc": ACME, "id_number": ZHANG_SAN}),
         "line 7: subject: must hold exactly one of uscc, id_number",
@@ -358,8 +375,14 @@ BAD_LINES = [
 def test_one_bad_line_rejects_the_whole_file_and_changes_nothing(
     graph: Driver, settings: Settings, tmp_path: Path, bad: dict[str, Any], problem: str
 ) -> None:
-    import_file(settings, _file(tmp_path, _lines({"type": "unit", "code": "U-OLD", "name": "旧局",
-                                                  "kind": "AGENCY"}), "before.jsonl"))  # fmt: skip
+    import_file(
+        settings,
+        _file(
+            tmp_path,
+            _lines({"type": "unit", "code": "U-OLD", "name": "旧局", "kind": "AGENCY"}),
+            "before.jsonl",
+        ),
+    )
     before = _dump(graph)
 
     problems = _rejected(settings, _file(tmp_path, API_EXAMPLE + _lines(bad)))
@@ -397,13 +420,23 @@ def test_references_resolve_from_the_graph_on_a_second_import(
 ) -> None:
     import_file(settings, _file(tmp_path, API_EXAMPLE, "first.jsonl"))
     second = _lines(
-        {"type": "role", "person": ZHANG_SAN, "enterprise": ACME, "role": "DIRECTOR",
-         "from": "2023-01-01"},
-        {"type": "shareholding", "holder": {"uscc": ACME}, "enterprise": OTHER, "percent": 51,
-         "from": "2020-01-01"},
+        {
+            "type": "role",
+            "person": ZHANG_SAN,
+            "enterprise": ACME,
+            "role": "DIRECTOR",
+            "from": "2023-01-01",
+        },
+        {
+            "type": "shareholding",
+            "holder": {"uscc": ACME},
+            "enterprise": OTHER,
+            "percent": 51,
+            "from": "2020-01-01",
+        },
         {"type": "enterprise", "uscc": OTHER, "name": "南宁某某贸易有限公司"},
         _entry(id="E-2024-0007", subject={"id_number": ZHANG_SAN}, domain="JUDICIAL", basis=3),
-    )  # fmt: skip
+    )
 
     summary = import_file(settings, _file(tmp_path, second, "second.jsonl"))
 
@@ -444,9 +477,14 @@ def test_a_role_is_identified_by_person_enterprise_kind_and_start(
     import_file(settings, _file(tmp_path, API_EXAMPLE, "first.jsonl"))
     ended_later = API_EXAMPLE.replace('"to":"2022-06-30"', '"to":"2023-06-30"')
     came_back = _lines(
-        {"type": "role", "person": ZHANG_SAN, "enterprise": ACME, "role": "LEGAL_REPRESENTATIVE",
-         "from": "2024-01-01"},
-    )  # fmt: skip
+        {
+            "type": "role",
+            "person": ZHANG_SAN,
+            "enterprise": ACME,
+            "role": "LEGAL_REPRESENTATIVE",
+            "from": "2024-01-01",
+        },
+    )
 
     import_file(settings, _file(tmp_path, ended_later + came_back, "second.jsonl"))
 
@@ -495,10 +533,18 @@ def test_a_black_entry_is_rejected_while_a_red_entry_of_its_subject_is_live(
     graph: Driver, settings: Settings, tmp_path: Path
 ) -> None:
     red = _entry(id="R-1", list="RED", repairable=..., domain="TAX", basis=4, act_date=...)
-    import_file(settings, _file(tmp_path, API_EXAMPLE.splitlines(True)[0] + _lines(
-        {"type": "enterprise", "uscc": OTHER, "name": "红名单企业"},
-        {**red, "subject": {"uscc": OTHER}},
-    ), "red.jsonl"))  # fmt: skip
+    import_file(
+        settings,
+        _file(
+            tmp_path,
+            API_EXAMPLE.splitlines(True)[0]
+            + _lines(
+                {"type": "enterprise", "uscc": OTHER, "name": "红名单企业"},
+                {**red, "subject": {"uscc": OTHER}},
+            ),
+            "red.jsonl",
+        ),
+    )
 
     problems = _rejected(
         settings, _file(tmp_path, _lines(_entry(id="B-1", subject={"uscc": OTHER})), "black.jsonl")
@@ -509,10 +555,15 @@ def test_a_black_entry_is_rejected_while_a_red_entry_of_its_subject_is_live(
         "every RED list before a BLACK entry takes effect (R4)"
     ]
     red_exits = _lines(
-        {**red, "subject": {"uscc": OTHER}, "status": "EXITED",
-         "exit_reason": "BLACK_LISTED", "exited_on": "2021-09-01"},
+        {
+            **red,
+            "subject": {"uscc": OTHER},
+            "status": "EXITED",
+            "exit_reason": "BLACK_LISTED",
+            "exited_on": "2021-09-01",
+        },
         _entry(id="B-1", subject={"uscc": OTHER}),
-    )  # fmt: skip
+    )
     summary = import_file(settings, _file(tmp_path, red_exits, "both.jsonl"))
     assert summary.entries.created == 1
 

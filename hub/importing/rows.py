@@ -7,11 +7,11 @@ ciphertext with its key id and as an HMAC blind index, never in clear (docs/mode
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from graph.loading import EnterpriseRow, EntryRow, PersonRow, RoleRow, ShareholdingRow, UnitRow
-from hub.crypto import FieldCipher
+from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.importing.records import (
     Enterprise,
     ListEntry,
@@ -24,7 +24,7 @@ from hub.importing.records import (
     Unit,
 )
 
-ID_NUMBER_FIELD = "Person.id_number"  # the field name hub.reads seals and indexes under
+ID_NUMBER_FIELD = PERSON_ID_NUMBER  # the field name identity numbers are sealed under
 
 
 def new_person_id() -> str:
@@ -40,6 +40,17 @@ class Rows:
     roles: list[RoleRow] = field(default_factory=list)
     shareholdings: list[ShareholdingRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        """How many rows in all."""
+        return (
+            len(self.units)
+            + len(self.enterprises)
+            + len(self.persons)
+            + len(self.roles)
+            + len(self.shareholdings)
+            + len(self.entries)
+        )
 
 
 class RowBuilder:
@@ -60,7 +71,7 @@ class RowBuilder:
             bidx = self._bidx[id_number] = self._cipher.blind_index(ID_NUMBER_FIELD, id_number)
         return bidx
 
-    def build(self, records: list[Record]) -> Rows:
+    def build(self, records: Iterable[Record]) -> Rows:
         rows = Rows()
         for record in records:
             self._add(rows, record)

@@ -11,17 +11,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import neo4j
+from neo4j.exceptions import TransientError
 
 from graph import loading
 from graph.driver import open_driver
+from graph.loading import Tx
 from hub.crypto import FieldCipher, load_keyring
-from hub.errors import ImportRejected
+from hub.errors import HubError, ImportRejected, Unavailable
 from hub.importing.consistency import Outside, check_file
 from hub.importing.fields import Problems
 from hub.importing.references import check_against_graph
 from hub.importing.rows import RowBuilder, Rows
 from hub.importing.validate import Parsed, parse_file
 from hub.settings import Settings
+
+_OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+class ImportTooLarge(HubError):
+    """The file does not fit in one transaction of this Neo4j: nothing was written."""
+
+    code = "BAD_INPUT"
+    http_status = 413
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,11 @@ class ImportSummary:
 
 
 def import_file(settings: Settings, path: Path) -> ImportSummary:
-    """Import ``path``; raise ``ImportRejected`` listing every bad line, having written nothing."""
+    """Import ``path``; raise ``ImportRejected`` listing every bad line, having written nothing.
+
+    One explicit transaction, never re-run behind the caller's back: if Neo4j can not take it
+    (too large, or a transient conflict), nothing is written and the error says what to do.
+    """
     parsed = parse_file(_read(path))
     outside = check_file(parsed.records, parsed.defined, parsed.problems)
     builder = RowBuilder(FieldCipher(load_keyring(settings.keys_dir, create=True)))
@@ -63,7 +78,24 @@ def import_file(settings: Settings, path: Path) -> ImportSummary:
         open_driver(settings) as driver,
         driver.session(database=settings.neo4j_database) as session,
     ):
-        return session.execute_write(_check_and_write, parsed, outside, builder, rows)
+        try:
+            with session.begin_transaction() as tx:
+                summary = _check_and_write(tx, parsed, outside, builder, rows)
+                tx.commit()
+                return summary
+        except TransientError as exc:
+            raise _not_taken(exc, len(rows)) from None
+
+
+def _not_taken(exc: TransientError, records: int) -> HubError:
+    if exc.code == _OUT_OF_TRANSACTION_MEMORY:
+        return ImportTooLarge(
+            f"{records} records do not fit in one transaction of this Neo4j ({exc.message}); "
+            "nothing was imported: split the file (units, enterprises and persons first)"
+        )
+    return Unavailable(
+        f"Neo4j could not take the import now ({exc.message}); nothing was imported: run it again"
+    )
 
 
 def _read(path: Path) -> bytes:
@@ -74,7 +106,7 @@ def _read(path: Path) -> bytes:
 
 
 def _check_and_write(
-    tx: neo4j.ManagedTransaction,
+    tx: neo4j.Transaction,
     parsed: Parsed,
     outside: Outside,
     builder: RowBuilder,
@@ -88,7 +120,7 @@ def _check_and_write(
     return write_rows(tx, rows)
 
 
-def write_rows(tx: neo4j.ManagedTransaction, rows: Rows) -> ImportSummary:
+def write_rows(tx: Tx, rows: Rows) -> ImportSummary:
     """MERGE every row, parents before the relationships that need them."""
     units = loading.write_units(tx, rows.units)
     enterprises = loading.write_enterprises(tx, rows.enterprises)

@@ -196,10 +196,26 @@ def _entry(r: LineReader) -> ListEntry | None:
     ):
         return None
     return ListEntry(
-        r.line, entry_id, list_kind, subject, unit, domain, basis, act_date, identified_on,
-        valid_until, status, repairable, legal_basis, reported_on, valid_from, repair_method,
-        repair_earliest, exit_reason, exited_on,
-    )  # fmt: skip
+        line=r.line,
+        id=entry_id,
+        list_kind=list_kind,
+        subject=subject,
+        unit=unit,
+        domain=domain,
+        basis=basis,
+        act_date=act_date,
+        identified_on=identified_on,
+        valid_until=valid_until,
+        status=status,
+        repairable=repairable,
+        legal_basis=legal_basis,
+        reported_on=reported_on,
+        valid_from=valid_from,
+        repair_method=repair_method,
+        repair_earliest=repair_earliest,
+        exit_reason=exit_reason,
+        exited_on=exited_on,
+    )
 
 
 def _check_entry_dates(

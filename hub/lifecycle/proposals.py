@@ -14,7 +14,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ListKind
-from hub.crypto import FieldCipher
+from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.lifecycle.calendar import report_deadline
@@ -24,7 +24,6 @@ from hub.lifecycle.steps import Actor, Proposal
 MAX_BATCH = 10_000
 WRITE_CHUNK = 1_000
 _ENTRY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-PERSON_ID_NUMBER = "Person.id_number"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ parts, parents first, so that the seed can write one part while it generates the
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -84,7 +84,9 @@ def generate_city(enterprises: int, seed: int) -> City:
     return city
 
 
-def city_parts(enterprises: int, seed: int, person_ids: dict[str, str]) -> Iterator[list[Record]]:
+def city_parts(
+    enterprises: int, seed: int, person_ids: dict[str, str]
+) -> Iterator[Sequence[Record]]:
     """The city in parts, each needing only earlier parts; fills ``person_ids`` on the way."""
     rng = random.Random(seed)  # noqa: S311 -- synthetic data: reproducible by design
     names = NamePools(seed)

@@ -1,0 +1,151 @@
+"""What the audit record keeps of a request's inputs: a normalized query hash, and the
+variables and literal arguments with every personal identifier replaced by its blind index.
+
+* ``normalize(query)``: the document parsed and printed again with every string and number
+  literal blanked, so the hash names the *shape* of the query (equal for every subject asked
+  about) and never a hash of an identity number (18 digits with a birth date are few enough to
+  guess). The literals come back separately, with the name of the argument or input field that
+  holds each.
+* ``redact``: a string that looks like a resident identity number (17 digits and a digit or X),
+  or any value under a key named ``idNumber``/``id_number``, becomes
+  ``bidx:<FieldCipher.blind_index("Person.id_number", value)>`` — the same token the graph is
+  searched by, so an officer can match records about one person without ever seeing the number.
+  USCCs are not personal data and stay as they are.
+* The record holds ``variables`` (the redacted ``{"literals": [...], "variables": {...}}`` as
+  canonical JSON, when it is at most ``MAX_VARIABLES_BYTES``) and ``variables_digest`` (its
+  SHA-256, always).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from graphql import (
+    ArgumentNode,
+    FloatValueNode,
+    GraphQLError,
+    IntValueNode,
+    Node,
+    ObjectFieldNode,
+    StringValueNode,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
+
+from hub.crypto import FieldCipher
+from hub.errors import BadInput
+from hub.identifiers import valid_id_number
+
+PERSON_ID_NUMBER = "Person.id_number"
+MAX_VARIABLES_BYTES = 1024
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_IDENTIFIER_KEYS = frozenset({"idnumber", "id_number"})
+_SPACES = re.compile(r"\s+")
+
+Literal = tuple[str, str | int | float]
+
+
+@dataclass(frozen=True)
+class Normalized:
+    query_hash: str
+    literals: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The record's account of what was asked."""
+
+    query_hash: str | None
+    variables_digest: str | None
+    variables: str | None
+
+
+class _BlankLiterals(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.literals: list[Literal] = []
+
+    def enter_string_value(self, node: StringValueNode, *args: Any) -> StringValueNode:
+        self.literals.append((_holder(args), node.value))
+        return StringValueNode(value="")
+
+    def enter_int_value(self, node: IntValueNode, *args: Any) -> IntValueNode:
+        self.literals.append((_holder(args), int(node.value)))
+        return IntValueNode(value="0")
+
+    def enter_float_value(self, node: FloatValueNode, *args: Any) -> FloatValueNode:
+        self.literals.append((_holder(args), float(node.value)))
+        return FloatValueNode(value="0")
+
+
+def _holder(args: tuple[Any, ...]) -> str:
+    """The argument or input field a literal belongs to (visitor args: key, parent, path,
+    ancestors)."""
+    ancestors = args[3] if len(args) > 3 else []
+    parent = args[1] if len(args) > 1 else None
+    for node in [parent, *reversed(ancestors)]:
+        if isinstance(node, ArgumentNode | ObjectFieldNode):
+            return node.name.value
+    return ""
+
+
+@lru_cache(maxsize=1024)
+def normalize(query: str) -> Normalized:
+    """The query's shape hash and its literals (cached: clients repeat their documents)."""
+    try:
+        document = parse(query, no_location=True)
+    except GraphQLError:
+        text = _SPACES.sub(" ", query).strip()
+        text = _ID_NUMBER_IN_TEXT.sub("?", text)
+        return Normalized(_sha256(text.encode()), ())
+    blanker = _BlankLiterals()
+    blank: Node = visit(document, blanker)
+    return Normalized(_sha256(print_ast(blank).encode()), tuple(blanker.literals))
+
+
+def redact(value: Any, cipher: FieldCipher, key: str = "") -> Any:
+    """``value`` with every personal identifier replaced by its blind index."""
+    if isinstance(value, dict):
+        return {k: redact(v, cipher, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, cipher, key) for v in value]
+    if isinstance(value, str) and (
+        _ID_NUMBER.match(value.strip()) or key.lower() in _IDENTIFIER_KEYS
+    ):
+        return "bidx:" + cipher.blind_index(PERSON_ID_NUMBER, _id_number(value))
+    return value
+
+
+def _id_number(value: str) -> str:
+    """As the graph's blind index has it (checked and compacted), or as given if invalid."""
+    try:
+        return valid_id_number(value)
+    except BadInput:
+        return value.strip().upper()
+
+
+def request_inputs(
+    query: str | None, variables: dict[str, Any] | None, cipher: FieldCipher
+) -> Inputs:
+    if query is None:
+        return Inputs(None, None, None)
+    normalized = normalize(query)
+    body = {
+        "literals": [[name, redact(value, cipher, name)] for name, value in normalized.literals],
+        "variables": redact(variables or {}, cipher),
+    }
+    text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    kept = text.decode() if len(text) <= MAX_VARIABLES_BYTES else None
+    return Inputs(normalized.query_hash, _sha256(text), kept)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

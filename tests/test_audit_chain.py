@@ -1,0 +1,140 @@
+"""Tamper evidence (R23: every query registered, leaks traceable): each hub process chains its
+records (RFC 6962 prefixes) and seals them with signed checkpoints, and the chain survives a
+failed commit without a gap or a duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pytest
+from neo4j import Driver
+
+from graph.audit_store import AuditStore
+from graph.driver import open_async_driver
+from hub.audit import AuditLog
+from hub.audit_chain import GENESIS
+from hub.audit_signing import CHECKPOINT, load_audit_keys, load_audit_signer
+from hub.errors import Unavailable
+from hub.importing.run import import_file
+from hub.settings import Settings
+from tests.audittest import checkpoints, record, with_env
+from tests.hubtest import ACME, DATA, audit_events, hub_client
+
+QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
+
+
+def _expected_hash(event: dict[str, Any]) -> str:
+    content = {k: v for k, v in event.items() if k not in ("seq", "prev_hash", "hash")}
+    leaf = hashlib.sha256(b"\x00" + orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).digest()
+    return hashlib.sha256(b"\x01" + bytes.fromhex(event["prev_hash"]) + leaf).hexdigest()
+
+
+async def test_each_record_links_to_the_previous_one_by_its_hash(
+    graph: Driver, settings: Settings
+) -> None:
+    import_file(settings, DATA / "small_city.jsonl")
+    async with hub_client(settings) as client:
+        for _ in range(3):
+            await client.post(QUERY)
+    events = audit_events(graph)
+    assert [e["seq"] for e in events] == [1, 2, 3]
+    assert events[0]["prev_hash"] == GENESIS == "0" * 64
+    assert [e["prev_hash"] for e in events[1:]] == [e["hash"] for e in events[:-1]]
+    assert [e["hash"] for e in events] == [_expected_hash(e) for e in events]
+
+
+async def test_a_signed_checkpoint_every_n_records_and_a_final_one_at_close(
+    graph: Driver, settings: Settings
+) -> None:
+    import_file(settings, DATA / "small_city.jsonl")
+    every_three = with_env(settings, audit_checkpoint_records="3")
+    async with hub_client(every_three) as client:
+        for _ in range(7):
+            await client.post(QUERY)
+        [writer] = {e["writer"] for e in audit_events(graph)}
+        before_close = [(c["size"], c["final"]) for c in checkpoints(graph, writer)]
+    after_close = checkpoints(graph, writer)
+    heads = {e["seq"]: e["hash"] for e in audit_events(graph)}
+    keys = load_audit_keys(settings.keys_dir)
+
+    assert before_close == [(3, False), (6, False)]
+    assert [(c["size"], c["final"]) for c in after_close] == [(3, False), (6, False), (7, True)]
+    assert all(c["head"] == heads[c["size"]] for c in after_close)
+    assert all(keys.verify(CHECKPOINT, c) is None for c in after_close)
+    forged = after_close[0] | {"size": 2}
+    assert keys.verify(CHECKPOINT, forged) == "bad signature"
+
+
+async def test_a_checkpoint_after_t_seconds_without_traffic(
+    graph: Driver, settings: Settings
+) -> None:
+    driver = open_async_driver(settings)
+    log = AuditLog(
+        AuditStore(driver, "neo4j"),
+        load_audit_signer(settings.keys_dir, create=True),
+        checkpoint_records=1000,
+        checkpoint_seconds=0.3,
+    )
+    try:
+        await log.write(record(datetime.now(UTC)))
+        assert checkpoints(graph, log.writer) == []
+        await asyncio.sleep(0.8)
+        sealed = [(c["size"], c["final"]) for c in checkpoints(graph, log.writer)]
+    finally:
+        await log.close()
+        await driver.close()
+    assert sealed == [(1, False)]
+
+
+class _FailingOnce:
+    """The real store, except that its second append fails: before the commit (the store is
+    down) or after it (the connection drops after the commit, so the writer can not know
+    whether the batch landed)."""
+
+    def __init__(self, store: AuditStore, *, after_commit: bool) -> None:
+        self._store = store
+        self._after_commit = after_commit
+        self._calls = 0
+
+    async def append(
+        self, events: Sequence[dict[str, Any]], checkpoints: Sequence[dict[str, Any]]
+    ) -> None:
+        self._calls += 1
+        if self._calls == 2 and not self._after_commit:
+            raise ConnectionRefusedError("audit store down")
+        await self._store.append(events, checkpoints)
+        if self._calls == 2:
+            raise ConnectionResetError("connection lost after commit")
+
+    async def head(self, writer: str) -> tuple[int, str] | None:
+        return await self._store.head(writer)
+
+
+@pytest.mark.parametrize("failure", ["refused before commit", "lost after commit"])
+async def test_after_a_failed_commit_the_chain_goes_on_without_gap_or_duplicate(
+    graph: Driver, settings: Settings, failure: str
+) -> None:
+    driver = open_async_driver(settings)
+    store = AuditStore(driver, "neo4j")
+    sink = _FailingOnce(store, after_commit=failure == "lost after commit")
+    log = AuditLog(sink, load_audit_signer(settings.keys_dir, create=True))
+    now = datetime.now(UTC)
+    try:
+        await log.write(record(now, user="first"))
+        with pytest.raises(Unavailable):
+            await log.write(record(now, user="second"))
+        await log.write(record(now, user="third"))
+    finally:
+        await log.close()
+        await driver.close()
+    events = audit_events(graph)
+    landed = ["first", "second", "third"] if failure == "lost after commit" else ["first", "third"]
+    assert [e["user"] for e in events] == landed
+    assert [e["seq"] for e in events] == list(range(1, len(landed) + 1))
+    assert [e["prev_hash"] for e in events[1:]] == [e["hash"] for e in events[:-1]]
+    assert [e["hash"] for e in events] == [_expected_hash(e) for e in events]
