@@ -6,6 +6,8 @@ the projection that ``graph.projection`` compiles from the selection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from graph.projection import compile_projection
 from graph.selection import Selection
 
@@ -27,12 +29,35 @@ ENTITIES_END = " END"
 NO_NODE = "null"
 
 
+# Compiled queries by selection shape: a hot query is compiled once per process.
+_COMPILED: dict[tuple[object, ...], str] = {}
+_COMPILED_MAX = 4096
+
+
+def _cached(kind: str, selection: Selection, build: Callable[[], str]) -> str:
+    key = (kind, selection.key())
+    query = _COMPILED.get(key)
+    if query is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        query = _COMPILED[key] = build()
+    return query
+
+
 def enterprise_query(selection: Selection) -> str:
-    return ENTERPRISE_BY_USCC + compile_projection(selection, {"self": "e0"}) + " AS node"
+    return _cached(
+        "enterprise",
+        selection,
+        lambda: ENTERPRISE_BY_USCC + compile_projection(selection, {"self": "e0"}) + " AS node",
+    )
 
 
 def person_query(selection: Selection) -> str:
-    return PERSON_BY_BLIND_INDEX + compile_projection(selection, {"self": "p0"}) + " AS node"
+    return _cached(
+        "person",
+        selection,
+        lambda: PERSON_BY_BLIND_INDEX + compile_projection(selection, {"self": "p0"}) + " AS node",
+    )
 
 
 def entities_query(enterprise: Selection | None, person: Selection | None) -> str:

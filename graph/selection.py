@@ -18,6 +18,18 @@ class Selection:
     fields: dict[str, Selection | None] = field(default_factory=dict)
     """GraphQL field name → the child selection (None for a leaf)."""
 
+    def key(self) -> tuple[object, ...]:
+        """A hashable shape of the selection (for caching its compiled Cypher)."""
+        return (
+            self.type_name,
+            tuple(
+                sorted(
+                    (name, None if child is None else child.key())
+                    for name, child in self.fields.items()
+                )
+            ),
+        )
+
     def merge(self, name: str, child: Selection | None) -> None:
         """Two selections of one field (aliases, fragments) are fetched once, as their union."""
         if name not in self.fields or self.fields[name] is None:

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -63,11 +63,13 @@ class AuditRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_properties(self) -> dict[str, Any]:
-        """Flat properties for the store (no nested maps)."""
-        props = asdict(self)
-        extra = props.pop("extra")
-        props.update({f"x_{k}": v for k, v in extra.items()})
+        """Flat properties for the store (no nested maps; None left out)."""
+        props = {name: getattr(self, name) for name in _STORED}
+        props.update({f"x_{k}": v for k, v in self.extra.items()})
         return {k: v for k, v in props.items() if v is not None}
+
+
+_STORED = tuple(f.name for f in fields(AuditRecord) if f.name != "extra")
 
 
 def audit_time(moment: datetime | None = None) -> str:

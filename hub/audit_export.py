@@ -67,8 +67,15 @@ def export_range(
 ) -> ExportSummary:
     """Write the records with ``start <= at < end`` (UTC ISO strings) to ``out``, signed."""
     sink = _Out(out)
-    sink.emit({"type": "header", "version": VERSION, "from": start, "to": end,
-               "exported_at": audit_time()})  # fmt: skip
+    sink.emit(
+        {
+            "type": "header",
+            "version": VERSION,
+            "from": start,
+            "to": end,
+            "exported_at": audit_time(),
+        }
+    )
     writers = events = 0
     for writer, first, last in scan.writers_in_range(start, end):
         writers += 1

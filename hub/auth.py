@@ -7,6 +7,7 @@ accepted algorithms are fixed by the key's type, so ``alg: none`` and HS/RS conf
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from hub.roles import ROLES
 
 VerifyingKey = Ed25519PublicKey | EllipticCurvePublicKey
 CLOCK_SKEW_SECONDS = 30
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class TokenVerifier:
         self._issuer = issuer
         self._audience = audience
         self._algorithms = ["EdDSA"] if isinstance(public_key, Ed25519PublicKey) else ["ES256"]
+        self._verified: dict[str, tuple[Caller, float]] = {}
 
     @classmethod
     def from_pem_file(cls, path: Path, issuer: str, audience: str) -> TokenVerifier:
@@ -49,7 +52,23 @@ class TokenVerifier:
         return cls(key, issuer, audience)
 
     def verify(self, authorization: str | None) -> Caller:
+        """The caller of a valid token. A token verified once is remembered until it expires,
+        so a client reusing its token does not pay for a signature check per request."""
         token = _bearer(authorization)
+        known = self._verified.get(token)
+        if known is not None:
+            caller, expires = known
+            if time.time() <= expires + CLOCK_SKEW_SECONDS:
+                return caller
+            del self._verified[token]
+            raise Unauthenticated("token expired")
+        caller, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (caller, expires)
+        return caller
+
+    def _verify(self, token: str) -> tuple[Caller, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -64,7 +83,7 @@ class TokenVerifier:
             raise Unauthenticated("token expired") from None
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid token: {exc}") from None
-        return _caller(claims)
+        return _caller(claims), float(claims["exp"])
 
 
 def _bearer(authorization: str | None) -> str:

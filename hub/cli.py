@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hub.audit_cli import install as install_audit
 from neo4j.exceptions import ServiceUnavailable
 
+from hub.audit_cli import install as install_audit
 from hub.errors import HubError, ImportRejected
 from hub.roles import ROLES
 from hub.settings import Settings

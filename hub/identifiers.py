@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
 from hub.errors import BadInput
 
 
+@lru_cache(maxsize=65536)
 def valid_uscc(value: str, field: str = "uscc") -> str:
     """统一社会信用代码: 18 characters with a GB 32100 check character."""
     try:
@@ -16,6 +19,7 @@ def valid_uscc(value: str, field: str = "uscc") -> str:
         raise BadInput(field, f"not a unified social credit code (GB 32100): {exc}") from None
 
 
+@lru_cache(maxsize=65536)
 def valid_id_number(value: str, field: str = "idNumber") -> str:
     """居民身份证号码: 18 characters with a GB 11643 check character."""
     try:

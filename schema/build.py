@@ -19,12 +19,12 @@ from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema import Schema as FederationSchema
 from strawberry.schema.config import StrawberryConfig
@@ -47,6 +47,7 @@ MAX_DEPTH = 8
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 CACHE_SIZE = 1024
+LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 ENTITY_KEYS = {"Enterprise": "uscc", "Person": "id"}
 
 
@@ -91,15 +92,15 @@ def _entity_key(representation: Any, index: int) -> dict[str, Any]:
 
 
 def build_schema(*, introspection: bool) -> HubSchema:
+    # The limiters' rule classes are made once: strawberry's limiter extensions make a new
+    # class per instance, which would defeat the validation cache (it is keyed by the rules).
+    rules = LIMIT_RULES if introspection else (*LIMIT_RULES, NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(list(rules)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     schema = HubSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),

@@ -36,9 +36,11 @@ def _lookups(user: str, when: datetime, persons: int, offset: int = 0) -> list[A
 async def _flags(graph: Driver, settings: Settings, rule: str, **kwargs: Any) -> list[Any]:
     async with hub_client(settings) as client:
         result = await client.ask(
-            ANOMALIES, role="privacy_officer", purpose=kwargs.get("purpose", "ACCESS_AUDIT"),
+            ANOMALIES,
+            role="privacy_officer",
+            purpose=kwargs.get("purpose", "ACCESS_AUDIT"),
             variables=WEEK,
-        )  # fmt: skip
+        )
     return [
         (a["user"], a["count"], len(a["events"]))
         for a in result["data"]["auditAnomalies"]
@@ -84,13 +86,25 @@ async def test_refused_requests_without_the_purpose_they_needed(
     await write_records(
         settings,
         [
-            record(_at(4, 10), user="careless", purpose=None, denied=["Query.person"],
-                   decision="DENIED", error_codes=["FORBIDDEN"]),
+            record(
+                _at(4, 10),
+                user="careless",
+                purpose=None,
+                denied=["Query.person"],
+                decision="DENIED",
+                error_codes=["FORBIDDEN"],
+            ),
             record(_at(4, 11), user="officer", purpose=None, operations=["Query.auditEvents"]),
-            record(_at(4, 12), user="no-role", purpose="LICENSING", denied=["Query.person"],
-                   decision="DENIED", error_codes=["FORBIDDEN"]),
+            record(
+                _at(4, 12),
+                user="no-role",
+                purpose="LICENSING",
+                denied=["Query.person"],
+                decision="DENIED",
+                error_codes=["FORBIDDEN"],
+            ),
         ],
-    )  # fmt: skip
+    )
     assert await _flags(graph, settings, "MISSING_PURPOSE") == [("careless", 1, 1)]
 
 

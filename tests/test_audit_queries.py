@@ -102,7 +102,11 @@ async def test_audit_events_filter_by_subject(client: HubClient, graph: Driver) 
     assert [n["seq"] for n in by_uscc["data"]["auditEvents"]["nodes"]] == [3, 2, 1]
     [li_si] = by_person["data"]["auditEvents"]["nodes"]
     [row] = run(graph, "MATCH (p:Person {name: '李四'}) RETURN p.id AS id")
-    assert (li_si["seq"], li_si["unit"], li_si["subjects"]) == (5, "U-BANK", [f"Person:{row['id']}"])
+    assert (li_si["seq"], li_si["unit"], li_si["subjects"]) == (
+        5,
+        "U-BANK",
+        [f"Person:{row['id']}"],
+    )
 
 
 async def test_users_are_pseudonymous_to_an_officer_unless_the_purpose_is_an_audit(
@@ -129,10 +133,10 @@ async def test_each_audit_root_field_is_one_round_trip_and_is_itself_audited(
     ]
 
 
-async def test_access_history_shows_who_when_why_and_what(
-    client: HubClient, graph: Driver
-) -> None:
-    result = await _officer(client, HISTORY, purpose="ACCESS_AUDIT", subject={"idNumber": ZHANG_SAN})
+async def test_access_history_shows_who_when_why_and_what(client: HubClient, graph: Driver) -> None:
+    result = await _officer(
+        client, HISTORY, purpose="ACCESS_AUDIT", subject={"idNumber": ZHANG_SAN}
+    )
     assert result["data"]["accessHistory"]["nodes"] == [
         {
             "unit": "U-TAX",
@@ -151,7 +155,9 @@ async def test_a_data_subject_sees_the_units_that_looked_them_up_but_not_the_per
     client: HubClient, settings: Settings
 ) -> None:
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=False))
-    me = _as(settings, "data_subject", "SELF", subject_claim(cipher, id_number=ZHANG_SAN, uscc=None))
+    me = _as(
+        settings, "data_subject", "SELF", subject_claim(cipher, id_number=ZHANG_SAN, uscc=None)
+    )
     mine = "{ myAccessHistory { nodes { unit roles purpose operations } } }"
     result = await client.ask(mine, headers=me, purpose=None)
     assert result["data"]["myAccessHistory"]["nodes"] == [
@@ -162,7 +168,9 @@ async def test_a_data_subject_sees_the_units_that_looked_them_up_but_not_the_per
             "operations": ["Query.person"],
         }
     ]
-    asked = await client.ask("{ myAccessHistory { nodes { unit user } } }", headers=me, purpose=None)
+    asked = await client.ask(
+        "{ myAccessHistory { nodes { unit user } } }", headers=me, purpose=None
+    )
     assert asked["data"]["myAccessHistory"]["nodes"] == [{"unit": "U-TAX", "user": None}]
     assert codes(asked) == ["FORBIDDEN"]
 
@@ -186,7 +194,9 @@ async def test_the_self_service_role_reaches_its_own_history_only(
         headers=me,
         purpose=None,
     )
-    loose = await client.ask("{ myAccessHistory { nodes { unit } } }", headers=unbound, purpose=None)
+    loose = await client.ask(
+        "{ myAccessHistory { nodes { unit } } }", headers=unbound, purpose=None
+    )
     officer = await client.ask(
         "{ myAccessHistory { nodes { unit } } }", role="privacy_officer", purpose=None
     )

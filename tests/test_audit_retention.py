@@ -43,8 +43,9 @@ async def test_pruning_cuts_at_the_last_checkpoint_before_the_date_and_still_ver
         f"writer {old_and_new}: pruned through seq 8 (8 deleted)",
         "1 writer(s) cut, 8 record(s) deleted",
     ]
-    kept = run(graph, "MATCH (a:AuditEvent {writer: $w}) RETURN a.seq AS s ORDER BY s",
-               w=old_and_new)  # fmt: skip
+    kept = run(
+        graph, "MATCH (a:AuditEvent {writer: $w}) RETURN a.seq AS s ORDER BY s", w=old_and_new
+    )
     assert [r["s"] for r in kept] == [9, 10, 11, 12, 13]
     status, out = cli("audit", "verify")
     assert status == 0

@@ -4,6 +4,7 @@ stored records directly in Neo4j, as someone with database access would."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 
 import pytest
@@ -37,8 +38,13 @@ def cli(
 
 
 def _seq(graph: Driver, writer: str, old: int, new: int) -> None:
-    run(graph, "MATCH (a:AuditEvent {writer: $w, seq: $old}) SET a.seq = $new", w=writer, old=old,
-        new=new)  # fmt: skip
+    run(
+        graph,
+        "MATCH (a:AuditEvent {writer: $w, seq: $old}) SET a.seq = $new",
+        w=writer,
+        old=old,
+        new=new,
+    )
 
 
 async def test_an_untampered_log_verifies(chain: str, cli: Cli) -> None:
@@ -92,12 +98,17 @@ async def test_a_rehashed_stretch_does_not_reach_the_signed_head(
     # Change seq 6 and recompute every hash after it: consistent, but not what was signed.
     events = audit_events(graph)
     events[5]["purpose"] = "ENFORCEMENT"
-    for previous, event in zip(events[4:], events[5:], strict=False):
+    for previous, event in itertools.pairwise(events[4:]):
         event["prev_hash"] = previous["hash"]
         event["hash"] = record_hash(event)
     for event in events[5:]:
-        run(graph, "MATCH (a:AuditEvent {writer: $w, seq: $s}) SET a = $props", w=chain,
-            s=event["seq"], props=event)  # fmt: skip
+        run(
+            graph,
+            "MATCH (a:AuditEvent {writer: $w, seq: $s}) SET a = $props",
+            w=chain,
+            s=event["seq"],
+            props=event,
+        )
     status, out = cli("audit", "verify")
     assert status == 1
     assert out[0] == (

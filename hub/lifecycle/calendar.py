@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -62,7 +62,17 @@ def _schedule_file(year: int, directory: Path) -> YearSchedule | None:
 
 
 def is_working_day(day: date, directory: Path | None = None) -> bool:
-    schedule = _schedule_file(day.year, directory or policy_dir() / "calendar")
+    return _is_working_day(day, directory or _default_directory())
+
+
+@cache
+def _default_directory() -> Path:
+    return policy_dir() / "calendar"
+
+
+@lru_cache(maxsize=8192)
+def _is_working_day(day: date, directory: Path) -> bool:
+    schedule = _schedule_file(day.year, directory)
     if schedule is not None:
         return schedule.is_working_day(day)
     try:
