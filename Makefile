@@ -11,6 +11,7 @@ PORT ?= 8000
 install: $(VENV)/.installed
 	$(BIN)/python -c 'from graph.local_neo4j import ensure_jars; ensure_jars(quiet=True)'
 	bash hub/ide/build.sh
+	bash tests/federation/build.sh
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'

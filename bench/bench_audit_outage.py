@@ -262,6 +262,7 @@ def outage(
         print(
             f"  {name:<11} {len(inside):6} answers {dict(sorted(counts.items()))}  p50 {p50:.1f} ms"
         )
+    _timeline(answers, stopping - 2, back + 4)
     first_refusal = next((a.at for a in answers if a.status != 200 and a.at >= stopping), None)
     first_after = next((a.at for a in answers if a.status == 200 and a.at >= back), None)
     if first_refusal is not None:
@@ -282,6 +283,18 @@ def outage(
     for report in reports:
         print(f"  {report}")
     return 0 if not unrecorded and not findings else 1
+
+
+def _timeline(answers: list[Answer], start: float, end: float, step: float = 1.0) -> None:
+    """Answers by the second they were sent: 200s and refusals."""
+    t = max(0.0, float(int(start)))
+    cells = []
+    while t < end:
+        inside = [a for a in answers if t <= a.at < t + step]
+        ok = sum(1 for a in inside if a.status == 200)
+        cells.append(f"{t:.0f}s {ok}/{len(inside) - ok}")
+        t += step
+    print("  timeline (sent at: 200s/refused): " + ", ".join(cells))
 
 
 def main() -> int:

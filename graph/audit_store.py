@@ -6,7 +6,7 @@ contend for a lock: their records are distinct nodes, and so are the ``:AuditDis
 ``:AuditCheckpoint`` nodes. The unique constraint on (writer, seq) is created by
 ``credit-hub migrate``.
 
-A batch and the checkpoint that seals it are written in one transaction.
+A batch and the checkpoint that seals it are written in one transaction (one statement).
 """
 
 from __future__ import annotations
@@ -15,18 +15,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import neo4j
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 
-WRITE_AUDIT_EVENTS = (
+# One statement, one auto-commit transaction, one round trip: the batch's records (and a
+# ``:AuditDisclosure`` per subject each names), then the checkpoint that seals them, if any.
+# (writer, size) identifies a checkpoint; writing it again (the final checkpoint of a writer
+# whose last checkpoint already had that size) replaces the statement.
+WRITE_AUDIT_BATCH = (
     "UNWIND $events AS event "
     "CREATE (a:AuditEvent) SET a = event "
     "FOREACH (subject IN coalesce(event.subjects, []) | "
-    "CREATE (a)-[:DISCLOSED]->(:AuditDisclosure {subject: subject, at: event.at}))"
-)
-# (writer, size) identifies a checkpoint; writing it again (a retried commit, or the final
-# checkpoint of a writer whose last checkpoint already had that size) replaces the statement.
-WRITE_AUDIT_CHECKPOINTS = (
-    "UNWIND $checkpoints AS c MERGE (k:AuditCheckpoint {writer: c.writer, size: c.size}) SET k = c"
+    "CREATE (a)-[:DISCLOSED]->(:AuditDisclosure {subject: subject, at: event.at})) "
+    "WITH count(*) AS written "
+    "UNWIND $checkpoints AS c "
+    "MERGE (k:AuditCheckpoint {writer: c.writer, size: c.size}) "
+    "SET k = c"
 )
 # After a failed commit the writer does not know whether the transaction landed: it reads
 # where its chain really ends before it writes again.
@@ -48,9 +51,13 @@ class AuditStore:
         self._database = database
 
     async def append(self, events: Events, checkpoints: Events = ()) -> None:
-        """Durable when it returns (the transaction committed); raises if not."""
+        """Durable when it returns (the transaction committed); raises if not. One attempt:
+        no driver retries, so an outage is reported at once (the log resynchronises)."""
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(_write, list(events), list(checkpoints))
+            result = await session.run(
+                WRITE_AUDIT_BATCH, events=list(events), checkpoints=list(checkpoints)
+            )
+            await result.consume()
 
     async def head(self, writer: str) -> tuple[int, str] | None:
         """(seq, hash) of the writer's last stored record, or None if it has none."""
@@ -60,24 +67,10 @@ class AuditStore:
         return None if record is None else (int(record["seq"]), str(record["hash"]))
 
 
-async def _write(
-    tx: AsyncManagedTransaction, events: list[Mapping[str, Any]], checkpoints: list[Any]
-) -> None:
-    if events:
-        await (await tx.run(WRITE_AUDIT_EVENTS, events=events)).consume()
-    if checkpoints:
-        await (await tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=checkpoints)).consume()
-
-
 def append_sync(driver: neo4j.Driver, database: str, events: Events, checkpoints: Events) -> None:
-    """The same write for one-shot writers (command-line operations): one attempt, in one
-    explicit transaction (no driver retries: the operator is told at once)."""
-    with driver.session(database=database) as session, session.begin_transaction() as tx:
-        if events:
-            tx.run(WRITE_AUDIT_EVENTS, events=list(events)).consume()
-        if checkpoints:
-            tx.run(WRITE_AUDIT_CHECKPOINTS, checkpoints=list(checkpoints)).consume()
-        tx.commit()
+    """The same write for one-shot writers (command-line operations)."""
+    with driver.session(database=database) as session:
+        session.run(WRITE_AUDIT_BATCH, events=list(events), checkpoints=list(checkpoints)).consume()
 
 
 def apply_audit_schema(driver: neo4j.Driver, database: str) -> list[str]:

@@ -75,5 +75,6 @@ def _entity_column(head: str, selection: Selection | None, variable: str) -> str
         return NO_NODE
     return head + compile_projection(selection, {"self": variable}) + ENTITIES_END
 
+
 # Benchmarks and tools: a sample of enterprise keys to ask about.
 SAMPLE_ENTERPRISE_KEYS = "MATCH (e:Enterprise) RETURN e.uscc AS uscc LIMIT $limit"

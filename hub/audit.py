@@ -132,7 +132,12 @@ class AuditLog:
         return self._chain.size
 
     def start(self) -> None:
-        if self._task is None and not self._closed:
+        if self._closed:
+            return
+        if self._task is not None and self._task.done():
+            log.error("audit writer %s task ended unexpectedly; restarting it", self.writer)
+            self._task, self._getter, self._synced = None, None, False
+        if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def write(self, record: AuditRecord) -> None:

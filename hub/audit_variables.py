@@ -45,6 +45,7 @@ from hub.identifiers import valid_id_number
 
 PERSON_ID_NUMBER = "Person.id_number"
 MAX_VARIABLES_BYTES = 1024
+MAX_DEPTH = 32
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _IDENTIFIER_KEYS = frozenset({"idnumber", "id_number"})
@@ -111,12 +112,15 @@ def normalize(query: str) -> Normalized:
     return Normalized(_sha256(print_ast(blank).encode()), tuple(blanker.literals))
 
 
-def redact(value: Any, cipher: FieldCipher, key: str = "") -> Any:
-    """``value`` with every personal identifier replaced by its blind index."""
+def redact(value: Any, cipher: FieldCipher, key: str = "", depth: int = 0) -> Any:
+    """``value`` with every personal identifier replaced by its blind index (nesting deeper
+    than ``MAX_DEPTH`` is cut: no input can make the record fail)."""
+    if depth > MAX_DEPTH and isinstance(value, dict | list):
+        return "…"
     if isinstance(value, dict):
-        return {k: redact(v, cipher, str(k)) for k, v in value.items()}
+        return {k: redact(v, cipher, str(k), depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v, cipher, key) for v in value]
+        return [redact(v, cipher, key, depth + 1) for v in value]
     if isinstance(value, str) and (
         _ID_NUMBER.match(value.strip()) or key.lower() in _IDENTIFIER_KEYS
     ):

@@ -19,6 +19,7 @@ from hub.audit_cli import install as install_audit
 from hub.errors import HubError, ImportRejected
 from hub.roles import ROLES
 from hub.settings import Settings
+from hub.subgraph import install as install_schema
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -62,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("--data-dir", type=Path, default=None)
         action.set_defaults(command=handler)
 
+    policy = sub.add_parser("policy", help="the authorization policy").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    check = policy.add_parser("check", help="lint policies/ and print the effective matrix")
+    check.add_argument("--write-docs", action="store_true", help="write docs/policy-matrix.md")
+    check.set_defaults(command=_policy_check)
+
     sub.add_parser("migrate", help="constraints, indexes, measures catalogue").set_defaults(
         command=_migrate
     )
@@ -97,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(command=_serve)
     install_audit(sub)  # `audit ...`, and an audit record for every data-changing command
+    install_schema(sub)  # `schema print`
     return parser
 
 
@@ -131,6 +140,29 @@ def _neo4j_status(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print("not running")
     return 3
+
+
+def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.policy import Policy, read_policy_texts
+    from hub.policy_check import lint, matrix_markdown
+    from hub.services import schema_surface
+    from schema.build import build_schema
+
+    texts = read_policy_texts()
+    surface = schema_surface(build_schema(introspection=True))
+    problems = lint(texts, surface)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"policy check: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    document = matrix_markdown(Policy(texts, surface), surface)
+    if args.write_docs:
+        Path("docs/policy-matrix.md").write_text(document, encoding="utf-8")
+        print("wrote docs/policy-matrix.md")
+    else:
+        print(document)
+    return 0
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

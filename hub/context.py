@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from hub.audit_queries import AuditReads
 from hub.auth import Caller
+from hub.checks import CheckDesk
 from hub.disclosure import Disclosure
+from hub.exposure import ExposureDesk
 from hub.lifecycle.desk import ListDesk
 from hub.policy import Decisions
 from hub.reads import SubjectReads
@@ -23,3 +25,5 @@ class RequestContext:
     disclosure: Disclosure
     round_trips_before: int = 0
     audit: AuditReads | None = None
+    checks: CheckDesk | None = None
+    exposure: ExposureDesk | None = None

@@ -48,13 +48,13 @@ def main() -> None:
     body = json.dumps({"query": ENTERPRISE_QUERY, "variables": {"uscc": DEMO_USCC}})
     print("\n# An enterprise, its legal representative and its list entries:")
     print(
-        f"curl -s {url} -H \"Authorization: Bearer $TOKEN_AGENCY_ANALYST\" "
+        f'curl -s {url} -H "Authorization: Bearer $TOKEN_AGENCY_ANALYST" '
         f"-H 'X-Purpose: LICENSING' -H 'Content-Type: application/json' -d '{body}'"
     )
     person = json.dumps({"query": '{ person(idNumber: "%s") { name idNumber } }' % DEMO_ID_NUMBER})
     print("\n# The same person as a bank sees it (identity number masked):")
     print(
-        f"curl -s {url} -H \"Authorization: Bearer $TOKEN_BANK_OFFICER\" "
+        f'curl -s {url} -H "Authorization: Bearer $TOKEN_BANK_OFFICER" '
         f"-H 'X-Purpose: LOAN_APPROVAL' -H 'Content-Type: application/json' -d '{person}'"
     )
     print()

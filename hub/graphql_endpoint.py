@@ -23,11 +23,13 @@ from hub.audit import AuditRecord, audit_time
 from hub.audit_queries import AuditReads
 from hub.audit_variables import request_inputs
 from hub.auth import Caller
+from hub.checks import CheckDesk
 from hub.context import RequestContext
 from hub.crypto import FieldCipher
 from hub.disclosure import Disclosure
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.errors_out import error_body, format_graphql_error
+from hub.exposure import ExposureDesk
 from hub.lifecycle.desk import ListDesk
 from hub.lifecycle.history import History
 from hub.lifecycle.steps import Actor
@@ -124,6 +126,15 @@ class GraphQLEndpoint:
             audit=AuditReads(
                 audit_reader, hub.cipher, hub.masker, decisions, caller, outcome.disclosure
             ),
+            checks=CheckDesk(
+                reader,
+                shaper,
+                hub.cipher,
+                outcome.disclosure,
+                caller.unit,
+                frozenset(hub.policy.purpose_groups.get(outcome.purpose or "", ())),
+            ),
+            exposure=ExposureDesk(reader, shaper, hub.cipher, outcome.disclosure),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema

@@ -28,4 +28,6 @@ def valid_id_number(value: str, field: str = "idNumber") -> str:
         raise BadInput(field, f"not a resident identity number (GB 11643): {exc}") from None
     except KeyError:
         # python-stdnum 2.2 raises KeyError for some unknown area codes (e.g. 110001...).
-        raise BadInput(field, "not a resident identity number (GB 11643): unknown area code") from None
+        raise BadInput(
+            field, "not a resident identity number (GB 11643): unknown area code"
+        ) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -110,7 +111,9 @@ class Policy:
             "\x00".join(texts[name] for name in POLICY_FILES).encode()
         ).hexdigest()[:16]
         self._surface = surface
+        self._texts = texts
         self._enforcer = _build_enforcer(texts["model.conf"], texts["policy.csv"])
+        self._role_enforcers: dict[str, casbin.Enforcer] = {}
         self._mask_rules = parse_mask_rules(texts["masking.csv"])
         self._cache: dict[tuple[tuple[str, ...], str, str], Decisions] = {}
         self._lock = threading.Lock()
@@ -137,12 +140,28 @@ class Policy:
     ) -> bool:
         # Deny overrides across roles too: one role's deny beats another role's allow.
         request = (unit, obj, act, purpose, owner)
-        if not any(self._enforcer.enforce(role, *request) for role in roles):
+        if not any(self._for_role(role).enforce(role, *request) for role in roles):
             return False
+        if len(roles) == 1:
+            return True  # Casbin's effect already let a deny of this role override
         return not any(self._explicitly_denied(role, *request) for role in roles)
 
+    def _for_role(self, role: str) -> casbin.Enforcer:
+        """The enforcer with the rules of ``role`` and of every role it inherits (g)."""
+        enforcer = self._role_enforcers.get(role)
+        if enforcer is None:
+            inherited = {role}
+            for child, parent, _unit in self._enforcer.get_named_grouping_policy("g"):
+                if child == role:
+                    inherited.add(parent)
+            enforcer = _build_enforcer(
+                self._texts["model.conf"], self._texts["policy.csv"], frozenset(inherited)
+            )
+            self._role_enforcers[role] = enforcer
+        return enforcer
+
     def _explicitly_denied(self, role: str, *request: str) -> bool:
-        _, explain = self._enforcer.enforce_ex(role, *request)
+        _, explain = self._for_role(role).enforce_ex(role, *request)
         return bool(explain) and explain[-1] == "deny"
 
     def _decide(self, roles: tuple[str, ...], unit: str, purpose: str) -> Decisions:
@@ -191,13 +210,21 @@ def _action(operation: str) -> str:
     return "mutation" if operation.startswith("Mutation.") else "query"
 
 
-def _build_enforcer(model_text: str, policy_text: str) -> casbin.Enforcer:
+def _build_enforcer(
+    model_text: str, policy_text: str, roles: frozenset[str] | None = None
+) -> casbin.Enforcer:
+    """An enforcer with every grouping rule and the ``p`` rules of ``roles`` (all if None).
+
+    Casbin evaluates its matcher once per ``p`` rule per question, so an enforcer per role,
+    holding only the rules that can match that role, answers several times faster."""
+    logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs the model at INFO
     model = casbin.Enforcer.new_model(text=model_text)
     enforcer = casbin.Enforcer(model)
     for row in _rows(policy_text):
         kind, rest = row[0], row[1:]
         if kind == "p":
-            enforcer.add_policy(*rest)
+            if roles is None or rest[0] in roles:
+                enforcer.add_policy(*rest)
         elif kind in ("g", "g2"):
             enforcer.add_named_grouping_policy(kind, *rest)
         else:

@@ -14,7 +14,6 @@ from hub.nodes import Node
 from hub.shaping import Shaper
 
 
-
 class SubjectReads:
     def __init__(self, reader: GraphReader, shaper: Shaper, cipher: FieldCipher) -> None:
         self._reader = reader

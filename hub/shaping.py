@@ -63,7 +63,9 @@ class Shaper:
                 continue
             coordinate = f"{type_name}.{to_camel_case(key)}"
             if self._decisions.field(coordinate).allowed:
-                node[key] = value if isinstance(value, dict | list) else self._leaf(coordinate, value)
+                node[key] = (
+                    value if isinstance(value, dict | list) else self._leaf(coordinate, value)
+                )
         return node
 
     def _shape_child(self, value: Any, child: Selection) -> Any:

@@ -34,6 +34,7 @@ from strawberry.types import ExecutionContext
 from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
 from schema.audit import AuditQuery
+from schema.checks import CheckQuery
 from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
@@ -41,7 +42,7 @@ from schema.scalars import Date, DateScalar
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
-QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery)
+QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery, CheckQuery)
 MUTATIONS: tuple[type, ...] = (LifecycleMutation,)
 MAX_DEPTH = 8
 MAX_ALIASES = 30
@@ -107,7 +108,7 @@ def build_schema(*, introspection: bool) -> HubSchema:
         types=[Enterprise, Person, Role, ListEntry],
         extensions=extensions,
         config=StrawberryConfig(default_resolver=read_field),
-        federation_version="2.11",
+        federation_version="2.9",
         scalar_overrides={Date: DateScalar},
     )
     guard_root_fields(schema._schema)

@@ -142,3 +142,18 @@ async def test_a_forged_checkpoint_is_named(chain: str, cli: Cli, graph: Driver)
     status, out = cli("audit", "verify")
     assert status == 1
     assert out[0] == f"writer {chain}: checkpoint at size 9: bad signature"
+
+
+async def test_records_of_a_running_writer_after_its_last_checkpoint_are_listed_unsealed(
+    graph: Driver, settings: Settings, cli: Cli
+) -> None:
+    import_file(settings, DATA / "small_city.jsonl")
+    async with hub_client(with_env(settings, audit_checkpoint_records="4")) as client:
+        for _ in range(6):
+            await client.post(QUERY)
+        [writer] = writers(graph)
+        status, out = cli("audit", "verify")
+    assert status == 0
+    assert out[0] == (
+        f"writer {writer}: ok, seq 1..6, sealed through 4; seq 5..6 not yet sealed by a checkpoint"
+    )

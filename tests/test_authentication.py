@@ -139,3 +139,20 @@ async def test_an_oversized_body_is_refused(graph: Driver, settings: Settings) -
         response = await client.post('{ enterprise(uscc: "%s") { name } }' % ACME + " " * 3000)
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "body: larger than 2048 bytes"
+
+
+async def test_health_answers_without_a_token_and_readiness_checks_neo4j(
+    client: HubClient, settings: Settings
+) -> None:
+    assert (await client.http.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.http.get("/readyz")).json() == {"status": "ready", "neo4j": "up"}
+    down = Settings.from_env(
+        {
+            "CREDIT_HUB_NEO4J_URI": "bolt://127.0.0.1:1",
+            "CREDIT_HUB_DATA_DIR": str(settings.data_dir),
+        }
+    )
+    async with hub_client(down) as unready:
+        response = await unready.http.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "neo4j": "down"}

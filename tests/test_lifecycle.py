@@ -13,7 +13,15 @@ from neo4j import Driver
 
 from hub.importing.run import import_file
 from hub.settings import Settings
-from tests.hubtest import ACME, DATA, LI_SI, TRADING, ZHANG_SAN, HubClient, audit_events, codes, hub_client
+from tests.hubtest import (
+    ACME,
+    DATA,
+    TRADING,
+    HubClient,
+    audit_events,
+    codes,
+    hub_client,
+)
 
 
 class Clock:
@@ -43,10 +51,19 @@ OUTCOMES = {
     "TooEarlyForRepair": "message earliest",
 }
 UNION_MEMBERS = {
-    "StepResult": ("EntryTransitioned", "TransitionNotAllowed", "VersionConflict", "BlockedByBlackList"),
+    "StepResult": (
+        "EntryTransitioned",
+        "TransitionNotAllowed",
+        "VersionConflict",
+        "BlockedByBlackList",
+    ),
     "ObjectionResult": ("ObjectionRaised", "TransitionNotAllowed", "VersionConflict"),
     "RepairResult": (
-        "RepairApplied", "NotRepairable", "TooEarlyForRepair", "TransitionNotAllowed", "VersionConflict"
+        "RepairApplied",
+        "NotRepairable",
+        "TooEarlyForRepair",
+        "TransitionNotAllowed",
+        "VersionConflict",
     ),
 }
 RESULT_OF = {"raiseObjection": "ObjectionResult", "applyForRepair": "RepairResult"}
@@ -77,7 +94,9 @@ async def client(graph: Driver, settings: Settings, clock: Clock) -> AsyncIterat
         yield client
 
 
-async def officer(client: HubClient, query: str, unit: str = "U-TAX", **variables: Any) -> dict[str, Any]:
+async def officer(
+    client: HubClient, query: str, unit: str = "U-TAX", **variables: Any
+) -> dict[str, Any]:
     from tests.hubtest import token
 
     headers = {"Authorization": f"Bearer {token(client.settings, 'identifying_officer', unit)}"}
@@ -108,17 +127,27 @@ async def propose(client: HubClient, entry: dict[str, Any], unit: str = "U-TAX")
     return entry_id
 
 
-async def step(client: HubClient, name: str, input_type: str, unit: str = "U-TAX", **fields: Any) -> dict[str, Any]:
+async def step(
+    client: HubClient, name: str, input_type: str, unit: str = "U-TAX", **fields: Any
+) -> dict[str, Any]:
     result = await officer(client, step_mutation(name, input_type), unit=unit, i=fields)
     assert "errors" not in result, result
     answer: dict[str, Any] = result["data"][name]
     return answer
 
 
-async def activate(client: HubClient, clock: Clock, entry_id: str, list_kind: str) -> dict[str, Any]:
+async def activate(
+    client: HubClient, clock: Clock, entry_id: str, list_kind: str
+) -> dict[str, Any]:
     if list_kind == "RED":
         notice_until = (clock.day + timedelta(days=7)).isoformat()
-        await step(client, "startPublicNotice", "PublicNoticeInput", entryId=entry_id, noticeUntil=notice_until)
+        await step(
+            client,
+            "startPublicNotice",
+            "PublicNoticeInput",
+            entryId=entry_id,
+            noticeUntil=notice_until,
+        )
         clock.day += timedelta(days=8)
     return await step(client, "confirmEntry", "StepInput", entryId=entry_id)
 
@@ -218,7 +247,8 @@ async def test_a_black_exit_other_than_error_puts_the_subject_on_watch_at_once_R
     assert watch["entry"]["list"] == "WATCH"
     assert watch["entry"]["status"] == "ACTIVE"
     result = await officer(
-        client, "query($id: ID!) { entryHistory(id: $id) { entry { identifiedOn validUntil } } }",
+        client,
+        "query($id: ID!) { entryHistory(id: $id) { entry { identifiedOn validUntil } } }",
         id=f"{black}-W",
     )
     entry = result["data"]["entryHistory"]["entry"]
@@ -230,7 +260,14 @@ async def test_an_upheld_objection_exits_as_listed_in_error_without_a_watch_entr
 ) -> None:
     black = await propose(client, proposal("BLACK", uscc=TRADING))
     await activate(client, clock, black, "BLACK")
-    raised = await step(client, "raiseObjection", "ObjectionInput", entryId=black, grounds="wrong company", materials=["DOC-1"])
+    raised = await step(
+        client,
+        "raiseObjection",
+        "ObjectionInput",
+        entryId=black,
+        grounds="wrong company",
+        materials=["DOC-1"],
+    )
     assert raised["entry"]["status"] == "OBJECTED"
     decided = await officer(
         client,
@@ -262,7 +299,9 @@ async def test_a_non_repairable_entry_refuses_repair_applications_R21(
     entry = proposal("BLACK", uscc=TRADING) | {"repairable": False}
     black = await propose(client, entry)
     await activate(client, clock, black, "BLACK")
-    refused = await step(client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid")
+    refused = await step(
+        client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid"
+    )
     assert refused == {
         "__typename": "NotRepairable",
         "message": f"entry {black} is not repairable (R21: particularly serious dishonesty)",
@@ -276,7 +315,9 @@ async def test_an_early_repair_application_is_refused_with_the_earliest_date_R21
     earliest = (TODAY + timedelta(days=90)).isoformat()
     black = await propose(client, proposal("BLACK", uscc=TRADING) | {"repairEarliest": earliest})
     await activate(client, clock, black, "BLACK")
-    refused = await step(client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid")
+    refused = await step(
+        client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid"
+    )
     assert refused["__typename"] == "TooEarlyForRepair"
     assert refused["earliest"] == earliest
 
@@ -286,7 +327,14 @@ async def test_an_approved_repair_ends_a_black_entry_early_then_watch_R21_R8b(
 ) -> None:
     black = await propose(client, proposal("BLACK", uscc=TRADING))
     await activate(client, clock, black, "BLACK")
-    applied = await step(client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid", materials=["RECEIPT-9"])
+    applied = await step(
+        client,
+        "applyForRepair",
+        "RepairApplicationInput",
+        entryId=black,
+        statement="paid",
+        materials=["RECEIPT-9"],
+    )
     assert applied["__typename"] == "RepairApplied"
     decided = await officer(
         client,
@@ -352,8 +400,9 @@ async def test_of_two_concurrent_steps_on_one_entry_exactly_one_wins(
     assert [t["action"] for t in history["transitions"]] == ["propose", "confirm"]
 
 
-PUSH = """mutation($es: [EntryProposalInput!]!) { pushEntries(entries: $es) {
-  __typename ... on EntriesProposed { count } ... on BatchRejected { message problems { index field rule } } } }"""
+PUSH = """mutation($es: [EntryProposalInput!]!) { pushEntries(entries: $es) { __typename
+  ... on EntriesProposed { count }
+  ... on BatchRejected { message problems { index field rule } } } }"""
 
 
 async def test_a_rejected_batch_changes_nothing_and_names_every_failing_entry(

@@ -29,6 +29,7 @@ SET n.title = m.title,
     n.duration_months = m.duration_months,
     n.reach_on = m.reach_on,
     n.note = m.note,
+    n.clean_record_years = m.clean_record_years,
     n.catalogue_version = $version,
     n.retired = false,
     n.retired_in = null
@@ -83,4 +84,5 @@ def _row(measure: Measure) -> dict[str, Any]:
         "duration_months": measure.duration_months,
         "reach_on": measure.reach_on.value,
         "note": measure.note,
+        "clean_record_years": measure.clean_record_years,
     }

@@ -30,7 +30,7 @@ _REQUIRED = (
     "implementing_kinds",
     "legal_basis",
 )
-_OPTIONAL = ("duration_months", "reach_on", "note")
+_OPTIONAL = ("duration_months", "reach_on", "note", "clean_record_years")
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -57,6 +57,8 @@ class Measure:
     duration_months: int | None  # None: for the entry's validity
     reach_on: ReachOn
     note: str | None
+    clean_record_years: int | None = None
+    """RED measures only: also granted after this many years without an adverse record (R25)."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,22 @@ def _measure(index: int, item: Any, problems: _Problems) -> Measure | None:
         duration_months=_duration(where, item.get("duration_months"), problems),
         reach_on=_one(where, item, "reach_on", ReachOn, problems, default=ReachOn.ACT_DATE),
         note=item.get("note") if isinstance(item.get("note"), str) else None,
+        clean_record_years=_clean_record_years(where, item, problems),
     )
     return measure if len(problems.items) == before else None
+
+
+def _clean_record_years(where: str, item: dict[str, Any], problems: _Problems) -> int | None:
+    value = item.get("clean_record_years")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.add(where, "clean_record_years", "must be a positive whole number of years")
+        return None
+    if item.get("list") != ListKind.RED.value:
+        problems.add(where, "clean_record_years", "only a RED measure (an incentive) may have it")
+        return None
+    return value
 
 
 def _check_fields(where: str, item: dict[str, Any], problems: _Problems) -> None:

@@ -18,6 +18,7 @@ from hub.nodes import Node
 from hub.policy import Decisions
 from hub.shaping import Shaper
 
+OWNERS_ONLY = "only the identifying unit may act on its entries (谁认定、谁负责)"
 OPERATIONS = {
     "start_public_notice": "Mutation.startPublicNotice",
     "give_prior_notice": "Mutation.givePriorNotice",
@@ -50,9 +51,7 @@ class ListDesk:
     def _authorizer(self, operation: str) -> Callable[[str, str], None]:
         def authorize(action: str, owner: str) -> None:
             if not self._decisions.may_act_on(operation, owner, self._actor.unit):
-                raise Forbidden(
-                    f"{operation}: only the identifying unit may act on its entries (谁认定、谁负责)"
-                )
+                raise Forbidden(f"{operation}: {OWNERS_ONLY}")
 
         return authorize
 

@@ -339,7 +339,7 @@ async def _refuse_if_black_listed(tx: AsyncManagedTransaction, entry_id: str, to
     if blocking:
         raise Refusal(
             "BlockedByBlackList",
-            f"the subject is black-listed ({', '.join(blocking)}) and can not enter a red list (R3)",
+            f"R3: black-listed ({', '.join(blocking)}); can not enter a red list",
             blocking_entry_ids=blocking,
         )
 

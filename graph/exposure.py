@@ -1,0 +1,82 @@
+"""The Cypher behind ``exposure`` (DESIGN.md "Propagation"): ONE bounded round trip.
+
+From the subject (``$uscc`` or ``$bidx``) the query walks ``HOLDS_ROLE`` and ``HOLDS_SHARES``
+in either direction, up to ``$depth`` hops (1..3), and returns every entry in force or under
+objection (never exited nor lapsed) on the subject itself (0 hops) or on a node it reaches,
+each with the walk that leads to it (relationships with their kinds and dates).
+
+Bounds, so a "super node" (a nominee director with thousands of roles) can not blow the query
+up: each node is expanded at most ``$fanout`` times, and each level keeps at most ``$max_walks``
+walks. ``capped`` says whether a bound cut anything off.
+"""
+
+from __future__ import annotations
+
+EXPOSURE = """
+OPTIONAL MATCH (e:Enterprise {uscc: $uscc})
+OPTIONAL MATCH (p:Person {id_number_bidx: $bidx})
+WITH coalesce(e, p) AS s0
+WHERE s0 IS NOT NULL
+CALL (s0) {
+  RETURN [] AS rels, [s0] AS nodes, COUNT { (s0)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+  MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
+  WITH s0, r1, n1 LIMIT $fanout
+  RETURN [r1] AS rels, [s0, n1] AS nodes,
+         COUNT { (n1)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+  MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
+  WHERE $depth >= 2
+  WITH s0, r1, n1 LIMIT $fanout
+  CALL (s0, n1) {
+    MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
+    RETURN r2, n2 LIMIT $fanout
+  }
+  WITH s0, r1, n1, r2, n2 LIMIT $max_walks
+  RETURN [r1, r2] AS rels, [s0, n1, n2] AS nodes,
+         COUNT { (n2)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+  MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
+  WHERE $depth >= 3
+  WITH s0, r1, n1 LIMIT $fanout
+  CALL (s0, n1) {
+    MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
+    RETURN r2, n2 LIMIT $fanout
+  }
+  WITH s0, r1, n1, r2, n2 LIMIT $max_walks
+  CALL (s0, n1, n2) {
+    MATCH (n2)-[r3:HOLDS_ROLE|HOLDS_SHARES]-(n3) WHERE n3 <> s0 AND n3 <> n1
+    RETURN r3, n3 LIMIT $fanout
+  }
+  WITH s0, r1, n1, r2, n2, r3, n3 LIMIT $max_walks
+  RETURN [r1, r2, r3] AS rels, [s0, n1, n2, n3] AS nodes, 0 AS degree
+}
+WITH s0, collect({rels: rels, nodes: nodes, degree: degree}) AS walks
+WITH s0, walks,
+     any(w IN walks WHERE size(w.rels) < $depth AND w.degree > $fanout)
+     OR size([w IN walks WHERE size(w.rels) = 2]) >= $max_walks
+     OR size([w IN walks WHERE size(w.rels) = 3]) >= $max_walks AS capped
+UNWIND walks AS w
+WITH s0, capped, w, w.nodes[size(w.nodes) - 1] AS t
+OPTIONAL MATCH (t)<-[:CONCERNS]-(l:ListEntry)
+WHERE l.status IN ['ACTIVE', 'OBJECTED'] AND (l.valid_until IS NULL OR l.valid_until >= $today)
+WITH s0, capped, w, l, coalesce(l.act_date, l.identified_on) AS act_on, last(w.rels) AS r
+RETURN CASE WHEN s0:Person THEN 'Person' ELSE 'Enterprise' END AS label,
+       coalesce(s0.uscc, s0.id) AS key, capped,
+       collect(CASE WHEN l IS NULL THEN null ELSE {
+         hops: size(w.rels),
+         entry: l {.id, .list, .status, .domain, identified_on: toString(l.identified_on),
+                   act_date: toString(l.act_date), valid_until: toString(l.valid_until)},
+         nodes: [n IN w.nodes | {label: CASE WHEN n:Person THEN 'Person' ELSE 'Enterprise' END,
+                                 key: coalesce(n.uscc, n.id)}],
+         steps: [k IN range(0, size(w.rels) - 1) | {
+                   kind: CASE type(w.rels[k]) WHEN 'HOLDS_SHARES' THEN 'SHAREHOLDER'
+                         ELSE w.rels[k].kind END,
+                   percent: w.rels[k].percent,
+                   from: toString(w.rels[k].from), to: toString(w.rels[k].to),
+                   forward: startNode(w.rels[k]) = w.nodes[k]}],
+         held_on_act_date: CASE WHEN r IS NULL THEN null
+                           ELSE coalesce(r.from <= act_on, true)
+                                AND (r.to IS NULL OR r.to >= act_on) END
+       } END) AS items
+"""

@@ -1,0 +1,139 @@
+"""``check``, ``checkMany`` and ``exposure`` in GraphQL (R11, R12, R16, R22; docs/check.md).
+
+The resolvers only translate: validation, the one Cypher round trip and the verdict are in
+``hub.checks`` and ``hub.exposure``. Every result is a ``hub.nodes.Node`` restricted to the
+fields the caller's policy allows.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from hub.checks import SubjectKey, subject_key
+from hub.errors import BadInput, HubError
+from hub.nodes import Node
+from schema.info import Info
+from schema.inputs import SubjectInput
+from schema.scalars import Date
+from schema.types import EntryStatus, ListKind, RoleKind, _is
+
+
+@strawberry.enum(description="The subject's own state (R11, R22, R25).")
+class Verdict(Enum):
+    CLEAR = "CLEAR"
+    RESTRICTED = "RESTRICTED"
+    REWARDED = "REWARDED"
+    SUSPENDED = "SUSPENDED"
+
+
+@strawberry.enum(description="强制性 / 推荐性措施 (R16).")
+class MeasureKind(Enum):
+    MANDATORY = "MANDATORY"
+    RECOMMENDED = "RECOMMENDED"
+
+
+@strawberry.type(description="A measure the caller's unit must or may apply, with its proof.")
+class AppliedMeasure:
+    code: str
+    title: str
+    kind: MeasureKind
+    entry_id: strawberry.ID
+    reached_as: RoleKind | None = strawberry.field(
+        description="The role through which it reaches a person; null: the subject itself."
+    )
+    path: list[str] = strawberry.field(
+        description="entry → enterprise → role with its dates → person → measure (legal basis)."
+    )
+    until: Date | None = strawberry.field(description="Its end date; null: open-ended.")
+    legal_basis: str | None
+    catalogue_version: str
+
+    is_type_of = staticmethod(_is("AppliedMeasure"))
+
+
+@strawberry.type(description="What the caller's unit, for its purpose, must do about a subject.")
+class CheckResult:
+    verdict: Verdict
+    found: bool = strawberry.field(description="False: the hub knows no such subject.")
+    measures: list[AppliedMeasure]
+    suspended_entry_ids: list[strawberry.ID] = strawberry.field(
+        description="Entries under objection whose measures are suspended (R22)."
+    )
+    catalogue_version: str | None = strawberry.field(
+        description="The measures catalogue version the answer used."
+    )
+
+    is_type_of = staticmethod(_is("CheckResult"))
+
+
+@strawberry.type(description="A listed subject on a path from the subject asked about.")
+class ExposureItem:
+    hops: int = strawberry.field(description="0: the subject's own entry.")
+    path: list[str] = strawberry.field(description="Subjects and relationships with dates.")
+    listed_subject: str = strawberry.field(description="Enterprise:<uscc> or Person:<id>.")
+    entry_id: strawberry.ID
+    list: ListKind
+    status: EntryStatus
+    domain: str
+    act_date: Date | None
+    identified_on: Date
+    valid_until: Date | None
+    held_on_act_date: bool | None = strawberry.field(
+        description="Whether the last relationship of the path was held on the entry's act date."
+    )
+
+    is_type_of = staticmethod(_is("ExposureItem"))
+
+
+@strawberry.type(description="Information, never a measure: what a subject is exposed to.")
+class Exposure:
+    found: bool
+    depth: int
+    capped: bool = strawberry.field(
+        description="True: a super node or the walk budget cut the answer short."
+    )
+    items: list[ExposureItem]
+
+    is_type_of = staticmethod(_is("Exposure"))
+
+
+def _key(subject: SubjectInput, field: str) -> SubjectKey:
+    return subject_key(subject.uscc, subject.id_number, field)
+
+
+def _key_or_problem(subject: SubjectInput, field: str) -> SubjectKey | BadInput:
+    try:
+        return _key(subject, field)
+    except BadInput as exc:
+        return exc
+
+
+@strawberry.type
+class CheckQuery:
+    @strawberry.field(description="What the caller's unit must or may do about a subject.")
+    async def check(self, info: Info, subject: SubjectInput) -> CheckResult:
+        desk = info.context.checks
+        assert desk is not None
+        node: Node = await desk.check(_key(subject, "subject"))
+        return node  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Up to 1,000 checks in one round trip; input order; a bad item is null."
+    )
+    async def check_many(
+        self, info: Info, subjects: list[SubjectInput]
+    ) -> list[CheckResult | None]:
+        desk = info.context.checks
+        assert desk is not None
+        keys = [_key_or_problem(s, f"subjects[{i}]") for i, s in enumerate(subjects)]
+        answers: list[Node | HubError] = list(await desk.check_many(keys))
+        return answers  # type: ignore[return-value]
+
+    @strawberry.field(description="Listed subjects within 1..3 hops, with paths and dates.")
+    async def exposure(self, info: Info, subject: SubjectInput, depth: int = 2) -> Exposure:
+        desk = info.context.exposure
+        assert desk is not None
+        node: Node = await desk.exposure(_key(subject, "subject"), depth)
+        return node  # type: ignore[return-value]

@@ -1,0 +1,134 @@
+"""Helpers for the tests that run third-party JavaScript tooling (tests/federation/).
+
+The tooling is installed by ``make install`` (``tests/federation/build.sh``). When Node.js or
+the installed packages are missing these helpers fail the test, never skip it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from graph import local_neo4j
+from hub.settings import Settings
+
+FEDERATION = Path(__file__).resolve().parent / "federation"
+ROOT = FEDERATION.parent.parent
+PACKAGES = (
+    "@theguild/federation-composition",
+    "@graphql-hive/gateway-runtime",
+    "@graphql-mesh/transport-http",
+    "graphql-http",
+    "graphql",
+)
+
+
+def node() -> str:
+    found = shutil.which("node")
+    assert found, "Node.js >= 20 is required for the federation tests (see README.md)"
+    for package in PACKAGES:
+        assert (FEDERATION / "node_modules" / package / "package.json").is_file(), (
+            f"{package} is not installed: run make install (tests/federation/build.sh)"
+        )
+    return found
+
+
+def run_node(
+    script: str, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [node(), str(FEDERATION / script), *args],
+        cwd=FEDERATION,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class Served:
+    url: str  # http://127.0.0.1:PORT/graphql
+    process: subprocess.Popen[str]
+
+
+@contextmanager
+def serve_hub(settings: Settings, timeout: float = 30) -> Iterator[Served]:
+    """``credit-hub serve`` on a free port of 127.0.0.1, pointed at the settings' Neo4j."""
+    port = local_neo4j.free_port()
+    env = dict(os.environ)
+    env["CREDIT_HUB_NEO4J_URI"] = settings.neo4j_uri
+    env["CREDIT_HUB_DATA_DIR"] = str(settings.data_dir)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "credit-hub"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while True:
+            assert process.poll() is None, f"the hub did not start: {process.stderr.read()}"  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the hub did not become ready"
+            time.sleep(0.1)
+        yield Served(f"{base}/graphql", process)
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def serve_stack(hub_sdl: Path, hub_url: str, timeout: float = 60) -> Iterator[dict[str, str]]:
+    """``tests/federation/stack.mjs``: the court subgraph and Hive Gateway over the hub."""
+    process = subprocess.Popen(
+        [node(), str(FEDERATION / "stack.mjs"), str(hub_sdl), hub_url],
+        cwd=FEDERATION,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # the stack prints one line when it listens
+        assert line, f"the federation stack did not start: {process.stderr.read()}"  # type: ignore[union-attr]
+        yield json.loads(line)
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        _stop(process, timeout)
+
+
+def _stop(process: subprocess.Popen[str], timeout: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,417 @@
+"""``check`` and ``checkMany`` against the real Neo4j: time-aware propagation (R11), objections
+(R22), exits (R9), the caller's unit kind and purpose, one round trip (docs/check.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graph.catalogue import CATALOGUE_FILE, load_catalogue
+from hub.clock import today
+from hub.importing.run import import_file
+from hub.settings import Settings
+from tests.hubtest import HubClient, audit_events, codes, hub_client, token
+
+ACME = "91450102407080479M"  # black-listed (MARKET), act 2025-03-01, identified 2025-06-01
+OLDCO = "91450100968000942R"  # black-listed (MARKET) in 2021: 36-month bans have run out
+TRADING = "91450105642739704P"  # black entry under objection
+EXCO = "91450102120930501J"  # black entry exited after credit repair
+LAPSED = "9145010002659816XK"  # black entry past its validity, not yet expired by the job
+REDCO = "91450105737394673E"  # red-listed
+CLEAN = "91450103078983182J"  # no entry
+UNKNOWN = "914501026983875419"  # not in the graph
+
+ZHANG = "452632197410283690"  # ACME's legal representative since 2025-01-01 (held on the act)
+LI = "310104195907121764"  # ACME's legal representative until 2024-12-31 (left before the act)
+WANG = "45222719520420219X"  # ACME's principal since 2025-05-01 (after the act, before listing)
+ZHAO = "44022119730508656X"  # OLDCO's legal representative since 2019
+QIAN = "430121196705102790"  # watch-listed himself; TRADING's legal representative
+SUN = "452132197512263167"  # TRADING's principal only: suspended through the objection
+
+AGENCY_MEASURES_ON_A_PERSON = [
+    "M-BLK-CL178-OFFICER-BAN",
+    "M-BLK-HONOURS-REVOKED",
+    "M-BLK-MARKET-BAN",
+    "M-BLK-NO-LEGAL-REPRESENTATIVE",
+]
+BANK_MEASURES_ON_AN_ENTERPRISE = [
+    "M-BLK-FINANCIAL-INSTITUTION-STAKE",
+    "M-BLK-SECURITIES-FINANCING",
+    "M-BLK-FINANCIAL-SERVICES",
+    "M-BLK-LOAN-PRICING",
+]
+
+CHECK = """query($s: SubjectInput!) { check(subject: $s) {
+  verdict found suspendedEntryIds catalogueVersion
+  measures { code title kind entryId reachedAs path until legalBasis catalogueVersion } } }"""
+CHECK_BANK = """query($s: SubjectInput!) { check(subject: $s) {
+  verdict found measures { code kind entryId until } } }"""
+CHECK_MANY = """query($s: [SubjectInput!]!) { checkMany(subjects: $s) {
+  verdict found measures { code reachedAs } } }"""
+
+
+def _records() -> list[dict[str, Any]]:
+    past = (today() - timedelta(days=5)).isoformat()
+
+    def enterprise(uscc: str) -> dict[str, Any]:
+        return {"type": "enterprise", "uscc": uscc, "name": f"企业{uscc[-4:]}"}
+
+    def person(id_number: str) -> dict[str, Any]:
+        return {"type": "person", "id_number": id_number, "name": f"人{id_number[-4:]}"}
+
+    def role(who: str, uscc: str, kind: str, start: str, end: str | None = None) -> dict[str, Any]:
+        return {
+            "type": "role",
+            "person": who,
+            "enterprise": uscc,
+            "role": kind,
+            "from": start,
+            "to": end,
+        }
+
+    def entry(entry_id: str, kind: str, subject: dict[str, str], **extra: Any) -> dict[str, Any]:
+        record = {
+            "type": "entry",
+            "id": entry_id,
+            "list": kind,
+            "subject": subject,
+            "unit": "U-MARKET",
+            "domain": "MARKET",
+            "basis": 2,
+            "identified_on": "2025-06-01",
+            "valid_until": "2030-06-01",
+            "status": "ACTIVE",
+        }
+        if kind != "RED":
+            record["repairable"] = True
+        record.update(extra)
+        return record
+
+    return [
+        {"type": "unit", "code": "U-MARKET", "name": "市市场监管局", "kind": "AGENCY"},
+        {"type": "unit", "code": "U-TAX", "name": "市税务局", "kind": "AGENCY"},
+        {"type": "unit", "code": "U-BANK", "name": "某某银行", "kind": "FINANCIAL"},
+        *(enterprise(u) for u in (ACME, OLDCO, TRADING, EXCO, LAPSED, REDCO, CLEAN)),
+        *(person(p) for p in (ZHANG, LI, WANG, ZHAO, QIAN, SUN)),
+        role(LI, ACME, "LEGAL_REPRESENTATIVE", "2015-03-02", "2024-12-31"),
+        role(ZHANG, ACME, "LEGAL_REPRESENTATIVE", "2025-01-01"),
+        role(WANG, ACME, "PRINCIPAL", "2025-05-01"),
+        role(ZHAO, OLDCO, "LEGAL_REPRESENTATIVE", "2019-01-01"),
+        role(QIAN, TRADING, "LEGAL_REPRESENTATIVE", "2020-01-01"),
+        role(SUN, TRADING, "PRINCIPAL", "2020-01-01"),
+        role(ZHANG, EXCO, "LEGAL_REPRESENTATIVE", "2018-01-01"),
+        role(ZHANG, LAPSED, "LEGAL_REPRESENTATIVE", "2018-01-01"),
+        entry("E-ACME", "BLACK", {"uscc": ACME}, act_date="2025-03-01"),
+        entry(
+            "E-OLDCO",
+            "BLACK",
+            {"uscc": OLDCO},
+            act_date="2020-12-01",
+            identified_on="2021-01-10",
+        ),
+        entry("E-TRADING", "BLACK", {"uscc": TRADING}, status="OBJECTED"),
+        entry(
+            "E-EXCO",
+            "BLACK",
+            {"uscc": EXCO},
+            status="EXITED",
+            exit_reason="CREDIT_REPAIRED",
+            exited_on="2026-01-05",
+        ),
+        entry("E-LAPSED", "BLACK", {"uscc": LAPSED}, identified_on="2024-01-02", valid_until=past),
+        entry("E-REDCO", "RED", {"uscc": REDCO}),
+        entry("E-QIAN", "WATCH", {"id_number": QIAN}),
+    ]
+
+
+@pytest.fixture
+async def client(graph: Driver, settings: Settings, tmp_path: Path) -> AsyncIterator[HubClient]:
+    load_catalogue(graph, "neo4j")
+    path = tmp_path / "check.jsonl"
+    lines = (json.dumps(record, ensure_ascii=False) for record in _records())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import_file(settings, path)
+    async with hub_client(settings) as hub:
+        yield hub
+
+
+async def check(
+    client: HubClient, subject: dict[str, str], *, role: str = "implementing_officer", **kw: Any
+) -> dict[str, Any]:
+    result = await client.ask(CHECK, role=role, variables={"s": subject}, **kw)
+    assert "errors" not in result, result
+    answer: dict[str, Any] = result["data"]["check"]
+    return answer
+
+
+def _codes(answer: dict[str, Any]) -> list[str]:
+    return [m["code"] for m in answer["measures"]]
+
+
+def _catalogue_version() -> str:
+    version: str = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))["version"]
+    return version
+
+
+def _expected_subject_measures(list_kind: str, domain: str, unit_kind: str) -> list[str]:
+    measures = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))["measures"]
+    chosen = [
+        m
+        for m in measures
+        if m["list"] == list_kind
+        and (m["domains"] == "*" or domain in m["domains"])
+        and "SUBJECT" in m["reach"]
+        and unit_kind in m["implementing_kinds"]
+    ]
+    chosen.sort(key=lambda m: (m["kind"] != "MANDATORY", m["code"]))
+    return [m["code"] for m in chosen]
+
+
+# --- propagation (R11) --------------------------------------------------------------------
+
+
+async def test_the_legal_representative_on_the_act_date_is_reached_with_proof_R11(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"idNumber": ZHANG})
+
+    assert answer["verdict"] == "RESTRICTED"
+    assert _codes(answer) == AGENCY_MEASURES_ON_A_PERSON
+    assert {m["reachedAs"] for m in answer["measures"]} == {"LEGAL_REPRESENTATIVE"}
+    assert {m["entryId"] for m in answer["measures"]} == {"E-ACME"}
+    by_code = {m["code"]: m for m in answer["measures"]}
+    ban = by_code["M-BLK-NO-LEGAL-REPRESENTATIVE"]
+    assert ban["until"] == "2028-06-01"  # 36 months from the identification date
+    assert by_code["M-BLK-MARKET-BAN"]["until"] == "2030-06-01"  # the entry's validity
+    path = ban["path"]
+    assert len(path) == 5
+    assert path[0] == "ListEntry:E-ACME BLACK MARKET identified 2025-06-01 act 2025-03-01"
+    assert path[1] == f"Enterprise:{ACME}"
+    assert path[2] == "LEGAL_REPRESENTATIVE 2025-01-01..open held on 2025-06-01"
+    assert path[3].startswith("Person:") and ZHANG not in path[3]
+    assert path[4].startswith(f"Measure:M-BLK-NO-LEGAL-REPRESENTATIVE@{_catalogue_version()}")
+    assert by_code["M-BLK-MARKET-BAN"]["path"][2] == (
+        "LEGAL_REPRESENTATIVE 2025-01-01..open held on 2025-03-01"
+    )
+    assert ban["legalBasis"] and ban["legalBasis"] in path[4]
+    assert answer["catalogueVersion"] == _catalogue_version()
+
+
+async def test_a_legal_representative_who_left_before_the_act_is_not_reached_R11(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"idNumber": LI})
+
+    assert answer == {
+        "verdict": "CLEAR",
+        "found": True,
+        "suspendedEntryIds": [],
+        "catalogueVersion": _catalogue_version(),
+        "measures": [],
+    }
+
+
+async def test_a_principal_who_joined_after_the_act_is_reached_only_by_listing_date_measures_R11(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"idNumber": WANG})
+
+    assert answer["verdict"] == "RESTRICTED"
+    assert [(m["code"], m["reachedAs"]) for m in answer["measures"]] == [
+        ("M-BLK-NO-LEGAL-REPRESENTATIVE", "PRINCIPAL")
+    ]
+
+
+async def test_a_ban_whose_duration_ran_out_no_longer_reaches_the_person_R11(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"idNumber": ZHAO})
+
+    # the 36-month bans (identified 2021-01-10) ended 2024-01-10; the others last the validity
+    assert _codes(answer) == ["M-BLK-HONOURS-REVOKED", "M-BLK-MARKET-BAN"]
+    assert [m["until"] for m in answer["measures"]] == ["2030-06-01", "2030-06-01"]
+
+
+async def test_the_listed_enterprise_gets_the_subject_measures_of_the_callers_unit_kind_R16(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"uscc": ACME})
+
+    assert answer["verdict"] == "RESTRICTED"
+    assert _codes(answer) == _expected_subject_measures("BLACK", "MARKET", "AGENCY")
+    assert {m["reachedAs"] for m in answer["measures"]} == {None}
+    assert answer["measures"][0]["path"][:2] == [
+        "ListEntry:E-ACME BLACK MARKET identified 2025-06-01 act 2025-03-01",
+        f"Enterprise:{ACME}",
+    ]
+
+
+async def test_a_bank_sees_only_financial_measures_and_no_paths_R12(client: HubClient) -> None:
+    bank = {"Authorization": f"Bearer {token(client.settings, 'bank_officer', unit='U-BANK')}"}
+    result = await client.ask(
+        CHECK_BANK, headers=bank, purpose="LOAN_APPROVAL", variables={"s": {"uscc": ACME}}
+    )
+
+    assert "errors" not in result
+    answer = result["data"]["check"]
+    assert answer["verdict"] == "RESTRICTED"
+    assert _codes(answer) == BANK_MEASURES_ON_AN_ENTERPRISE
+    assert [m["kind"] for m in answer["measures"]] == [
+        "MANDATORY",
+        "MANDATORY",
+        "RECOMMENDED",
+        "RECOMMENDED",
+    ]
+
+    denied = await client.ask(
+        "query($s: SubjectInput!) { check(subject: $s) { measures { code path } } }",
+        headers=bank,
+        purpose="LOAN_APPROVAL",
+        variables={"s": {"uscc": ACME}},
+    )
+    assert set(codes(denied)) == {"FORBIDDEN"}
+
+
+async def test_a_bank_purpose_narrows_an_agency_units_measures_to_financial_ones(
+    client: HubClient,
+) -> None:
+    # an agency unit's officer asking for a bank purpose: AGENCY is not a financial kind
+    result = await client.ask(
+        CHECK_BANK, role="bank_officer", purpose="LOAN_APPROVAL", variables={"s": {"uscc": ACME}}
+    )
+
+    assert result["data"]["check"] == {"verdict": "RESTRICTED", "found": True, "measures": []}
+
+
+async def test_a_bank_may_not_ask_for_exposure(client: HubClient) -> None:
+    result = await client.ask(
+        "query($s: SubjectInput!) { exposure(subject: $s) { capped } }",
+        role="bank_officer",
+        purpose="LOAN_APPROVAL",
+        variables={"s": {"uscc": ACME}},
+    )
+
+    assert codes(result) == ["FORBIDDEN"]
+    assert result["data"] is None
+
+
+# --- objections, exits, rewards (R22, R9, R25) ---------------------------------------------
+
+
+async def test_an_entry_under_objection_suspends_and_yields_no_measures_R22(
+    client: HubClient,
+) -> None:
+    enterprise = await check(client, {"uscc": TRADING})
+    principal = await check(client, {"idNumber": SUN})
+
+    assert (enterprise["verdict"], enterprise["measures"]) == ("SUSPENDED", [])
+    assert enterprise["suspendedEntryIds"] == ["E-TRADING"]
+    assert (principal["verdict"], principal["measures"]) == ("SUSPENDED", [])
+    assert principal["suspendedEntryIds"] == ["E-TRADING"]
+
+
+async def test_a_person_listed_himself_is_restricted_whatever_is_suspended_R22(
+    client: HubClient,
+) -> None:
+    answer = await check(client, {"idNumber": QIAN})
+
+    assert answer["verdict"] == "RESTRICTED"
+    assert _codes(answer) == _expected_subject_measures("WATCH", "MARKET", "AGENCY")
+    assert answer["suspendedEntryIds"] == ["E-TRADING"]
+
+
+async def test_exited_and_lapsed_entries_yield_nothing_R9(client: HubClient) -> None:
+    exited = await check(client, {"uscc": EXCO})
+    lapsed = await check(client, {"uscc": LAPSED})
+
+    assert (exited["verdict"], exited["measures"]) == ("CLEAR", [])
+    assert (lapsed["verdict"], lapsed["measures"]) == ("CLEAR", [])
+
+
+async def test_a_red_entry_rewards_and_lists_the_units_incentives_R25(client: HubClient) -> None:
+    answer = await check(client, {"uscc": REDCO})
+
+    assert answer["verdict"] == "REWARDED"
+    assert _codes(answer) == _expected_subject_measures("RED", "MARKET", "AGENCY")
+    assert {m["kind"] for m in answer["measures"]} == {"RECOMMENDED"}
+
+
+async def test_an_unknown_subject_is_clear_and_not_found(client: HubClient) -> None:
+    answer = await check(client, {"uscc": UNKNOWN})
+
+    assert (answer["verdict"], answer["found"], answer["measures"]) == ("CLEAR", False, [])
+
+
+async def test_a_bad_subject_is_bad_input(client: HubClient) -> None:
+    for subject in ({"uscc": "91450102407080479X"}, {}, {"uscc": ACME, "idNumber": ZHANG}):
+        result = await client.ask(CHECK, role="implementing_officer", variables={"s": subject})
+        assert codes(result) == ["BAD_INPUT"], subject
+
+
+# --- checkMany ------------------------------------------------------------------------------
+
+
+async def test_check_many_answers_in_input_order_in_one_round_trip(
+    client: HubClient, graph: Driver
+) -> None:
+    subjects = [
+        {"idNumber": ZHANG},
+        {"uscc": "NOT-A-CODE"},
+        {"uscc": CLEAN},
+        {"uscc": TRADING},
+        {"idNumber": WANG},
+        {"uscc": UNKNOWN},
+    ]
+    result = await client.ask(CHECK_MANY, role="implementing_officer", variables={"s": subjects})
+
+    answers = result["data"]["checkMany"]
+    assert [a and a["verdict"] for a in answers] == [
+        "RESTRICTED",
+        None,
+        "CLEAR",
+        "SUSPENDED",
+        "RESTRICTED",
+        "CLEAR",
+    ]
+    assert [a and a["found"] for a in answers] == [True, None, True, True, True, False]
+    assert _codes(answers[0]) == AGENCY_MEASURES_ON_A_PERSON
+    assert [(e["extensions"]["code"], e["path"]) for e in result["errors"]] == [
+        ("BAD_INPUT", ["checkMany", 1])
+    ]
+    assert "subjects[1].uscc" in result["errors"][0]["message"]
+    record = audit_events(graph)[-1]
+    assert record["x_round_trips"] == 1
+    assert f"Enterprise:{CLEAN}" in record["subjects"]
+
+
+async def test_check_many_takes_a_thousand_subjects_in_one_round_trip_and_refuses_more(
+    client: HubClient, graph: Driver
+) -> None:
+    thousand = [{"uscc": ACME if i % 2 else CLEAN} for i in range(1000)]
+    result = await client.ask(CHECK_MANY, role="implementing_officer", variables={"s": thousand})
+
+    verdicts = [a["verdict"] for a in result["data"]["checkMany"]]
+    assert verdicts == ["CLEAR", "RESTRICTED"] * 500
+    assert audit_events(graph)[-1]["x_round_trips"] == 1
+
+    too_many = await client.ask(
+        CHECK_MANY, role="implementing_officer", variables={"s": [*thousand, {"uscc": ACME}]}
+    )
+    assert codes(too_many) == ["BAD_INPUT"]
+
+
+async def test_check_is_one_round_trip_and_audited_with_the_subject(
+    client: HubClient, graph: Driver
+) -> None:
+    await check(client, {"uscc": ACME})
+
+    record = audit_events(graph)[-1]
+    assert record["x_round_trips"] == 1
+    assert f"Enterprise:{ACME}" in record["subjects"]
+    assert record["operations"] == ["Query.check"]

@@ -1,0 +1,165 @@
+"""``exposure(subject, depth)`` against the real Neo4j: paths with dates, depth 1..3, capped
+super nodes, one round trip (docs/check.md)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graph.catalogue import load_catalogue
+from hub.exposure import FANOUT
+from hub.importing.run import import_file
+from hub.seeding.codes import random_uscc
+from hub.settings import Settings
+from tests.hubtest import HubClient, audit_events, codes, hub_client
+from tests.test_check import ACME, EXCO, LAPSED, QIAN, TRADING, ZHANG, _records
+
+NOMINEE = "452728198305308898"  # a nominee director of FANOUT + 50 enterprises: a super node
+
+EXPOSURE = """query($s: SubjectInput!, $d: Int!) { exposure(subject: $s, depth: $d) {
+  found depth capped
+  items { hops listedSubject entryId list status domain actDate identifiedOn validUntil
+          heldOnActDate path } } }"""
+
+
+def _nominee_records() -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    firms = sorted({random_uscc(rng) for _ in range(FANOUT + 50)})
+    records: list[dict[str, Any]] = [{"type": "person", "id_number": NOMINEE, "name": "挂名董事"}]
+    for uscc in firms:
+        records.append({"type": "enterprise", "uscc": uscc, "name": f"空壳{uscc[-4:]}"})
+        records.append(
+            {
+                "type": "role",
+                "person": NOMINEE,
+                "enterprise": uscc,
+                "role": "DIRECTOR",
+                "from": "2022-01-01",
+                "to": None,
+            }
+        )
+    records.append(
+        {
+            "type": "role",
+            "person": NOMINEE,
+            "enterprise": ACME,
+            "role": "DIRECTOR",
+            "from": "2022-01-01",
+            "to": None,
+        }
+    )
+    return records
+
+
+@pytest.fixture
+async def client(graph: Driver, settings: Settings, tmp_path: Path) -> AsyncIterator[HubClient]:
+    load_catalogue(graph, "neo4j")
+    path = tmp_path / "exposure.jsonl"
+    records = [*_records(), *_nominee_records()]
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8"
+    )
+    import_file(settings, path)
+    async with hub_client(settings) as hub:
+        yield hub
+
+
+async def exposure(client: HubClient, subject: dict[str, str], depth: int) -> dict[str, Any]:
+    result = await client.ask(EXPOSURE, variables={"s": subject, "d": depth})
+    assert "errors" not in result, result
+    answer: dict[str, Any] = result["data"]["exposure"]
+    return answer
+
+
+async def test_a_person_sees_the_listed_enterprises_of_their_roles_with_dates(
+    client: HubClient,
+) -> None:
+    answer = await exposure(client, {"idNumber": ZHANG}, 1)
+
+    assert (answer["found"], answer["depth"], answer["capped"]) == (True, 1, False)
+    # EXCO's entry exited and LAPSED's is past its validity: neither is exposure (R9)
+    assert [(i["hops"], i["entryId"]) for i in answer["items"]] == [(1, "E-ACME")]
+    item = answer["items"][0]
+    assert item["listedSubject"] == f"Enterprise:{ACME}"
+    assert (item["list"], item["status"], item["domain"]) == ("BLACK", "ACTIVE", "MARKET")
+    assert (item["actDate"], item["identifiedOn"], item["validUntil"]) == (
+        "2025-03-01",
+        "2025-06-01",
+        "2030-06-01",
+    )
+    assert item["heldOnActDate"] is True
+    assert item["path"][0].startswith("Person:") and ZHANG not in item["path"][0]
+    assert item["path"][1:] == [
+        "-[LEGAL_REPRESENTATIVE 2025-01-01..open]->",
+        f"Enterprise:{ACME}",
+        "<-ListEntry:E-ACME BLACK ACTIVE identified 2025-06-01 act 2025-03-01",
+    ]
+    assert EXCO not in json.dumps(answer) and LAPSED not in json.dumps(answer)
+
+
+async def test_an_enterprise_sees_its_own_entry_and_its_officers_entries(
+    client: HubClient,
+) -> None:
+    answer = await exposure(client, {"uscc": TRADING}, 1)
+
+    assert [(i["hops"], i["entryId"], i["status"]) for i in answer["items"]] == [
+        (0, "E-TRADING", "OBJECTED"),
+        (1, "E-QIAN", "ACTIVE"),
+    ]
+    own, officer = answer["items"]
+    assert own["path"] == [
+        f"Enterprise:{TRADING}",
+        "<-ListEntry:E-TRADING BLACK OBJECTED identified 2025-06-01 act unknown",
+    ]
+    assert own["heldOnActDate"] is None
+    assert officer["path"][1] == "<-[LEGAL_REPRESENTATIVE 2020-01-01..open]-"
+    assert officer["listedSubject"].startswith("Person:")
+
+
+async def test_depth_two_reaches_enterprises_linked_through_a_shared_person(
+    client: HubClient,
+) -> None:
+    one = await exposure(client, {"uscc": EXCO}, 1)
+    two = await exposure(client, {"uscc": EXCO}, 2)
+
+    assert one["items"] == []
+    # EXCO <-LR- ZHANG -LR-> ACME (black-listed)
+    assert [(i["hops"], i["entryId"]) for i in two["items"]] == [(2, "E-ACME")]
+    assert two["items"][0]["path"][1] == "<-[LEGAL_REPRESENTATIVE 2018-01-01..open]-"
+    assert two["items"][0]["path"][3] == "-[LEGAL_REPRESENTATIVE 2025-01-01..open]->"
+
+
+async def test_a_super_node_is_capped_and_says_so(client: HubClient, graph: Driver) -> None:
+    answer = await exposure(client, {"idNumber": NOMINEE}, 2)
+
+    assert answer["capped"] is True
+    assert audit_events(graph)[-1]["x_round_trips"] == 1
+
+
+async def test_depth_is_one_to_three(client: HubClient) -> None:
+    for depth in (0, 4):
+        result = await client.ask(EXPOSURE, variables={"s": {"uscc": ACME}, "d": depth})
+        assert codes(result) == ["BAD_INPUT"], depth
+    three = await exposure(client, {"uscc": ACME}, 3)
+    assert three["depth"] == 3
+
+
+async def test_exposure_is_information_only_and_one_round_trip(
+    client: HubClient, graph: Driver
+) -> None:
+    answer = await exposure(client, {"idNumber": QIAN}, 2)
+
+    assert [(i["hops"], i["entryId"]) for i in answer["items"]] == [
+        (0, "E-QIAN"),
+        (1, "E-TRADING"),
+    ]
+    record = audit_events(graph)[-1]
+    assert record["x_round_trips"] == 1
+    assert record["operations"] == ["Query.exposure"]
+    assert f"Enterprise:{TRADING}" in record["subjects"]

@@ -1,0 +1,70 @@
+"""``credit-hub policy check``: the policy names only what exists, and the documented matrix is
+the policy's own (R23: who may see what, reviewable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.policy import Policy, read_policy_texts
+from hub.policy_check import lint, matrix, matrix_markdown
+from hub.services import schema_surface
+from schema.build import build_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SURFACE = schema_surface(build_schema(introspection=True))
+MATRIX_ROLES = ("bank_officer", "agency_analyst", "privacy_officer", "public")
+
+
+def test_the_shipped_policy_names_only_known_roles_purposes_and_fields() -> None:
+    assert lint(read_policy_texts(), SURFACE) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("p, superuser, *, Query.person, query, *, allow", "unknown role 'superuser'"),
+        (
+            "p, agency_analyst, *, Person.salary, read, *, allow",
+            "'Person.salary' matches no operation or field",
+        ),
+        ("p, agency_analyst, *, Person.name, read, GOSSIP, allow", "unknown purpose 'GOSSIP'"),
+        ("p, agency_analyst, *, Person.name, read, *, maybe", "effect must be allow or deny"),
+    ],
+)
+def test_lint_names_the_bad_rule(row: str, message: str) -> None:
+    texts = read_policy_texts()
+    texts["policy.csv"] += "\n" + row + "\n"
+    problems = [str(p) for p in lint(texts, SURFACE)]
+    assert len(problems) == 1
+    assert message in problems[0]
+
+
+def test_lint_checks_masking_rules_too() -> None:
+    texts = read_policy_texts()
+    texts["masking.csv"] += "\nbank_officer, *, Person.shoeSize, MASK\n"
+    problems = [str(p) for p in lint(texts, SURFACE)]
+    assert len(problems) == 1
+    assert problems[0].endswith("unknown field 'Person.shoeSize'")
+
+
+def test_the_documented_matrix_is_the_policys_own() -> None:
+    policy = Policy(read_policy_texts(), SURFACE)
+    documented = (ROOT / "docs" / "policy-matrix.md").read_text(encoding="utf-8")
+    assert documented == matrix_markdown(policy, SURFACE), (
+        "docs/policy-matrix.md is stale: run `credit-hub policy check --write-docs`"
+    )
+
+
+def test_the_matrix_says_exactly_how_each_role_sees_identity_numbers() -> None:
+    table = matrix(Policy(read_policy_texts(), SURFACE), SURFACE, roles=MATRIX_ROLES)
+    bank = table["bank_officer"]["Person.idNumber"]
+    analyst = table["agency_analyst"]["Person.idNumber"]
+    assert bank["LOAN_APPROVAL"] == "masked SHOW_FIRST_LAST(6,4)"
+    assert bank["LICENSING"] == "denied"
+    assert bank["NONE"] == "denied"
+    assert analyst["LICENSING"] == "masked SHOW_FIRST_LAST(6,4)"
+    assert analyst["ENFORCEMENT"] == "clear"
+    assert table["privacy_officer"]["Person.idNumber"]["ACCESS_AUDIT"] == "denied"
+    assert all(v == "denied" for v in table["public"]["Person.idNumber"].values())
