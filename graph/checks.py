@@ -10,7 +10,11 @@ For each subject, in input order, it returns:
 * ``reached``: for a person, the entries of enterprises in which the person held a role (or
   shares) on the measure's reach date (the act date, the identification date where unknown, or
   the listing date), each with the measure and the role's dates;
-* ``unit_kind`` (the caller's unit kind, looked up here) and ``catalogue_version``.
+* ``unit_kind`` (the caller's unit kind, looked up here) and ``catalogue_version``;
+* for the incentives of a clean record (R25): ``clean_measures`` (the catalogue's measures with
+  ``clean_record_years``), ``last_adverse_on`` (the last day a black or watch entry of the
+  subject was in force or under objection; entries listed in error do not count) and
+  ``registered_on``.
 
 Retired measures are skipped. Which measures the caller's unit applies is decided by the hub
 (``hub.checks``) from ``implementing_kinds``; the verdict needs every measure.
@@ -24,11 +28,15 @@ CALL () {
   RETURN collect(m) AS catalogue, max(m.catalogue_version) AS catalogue_version
 }
 OPTIONAL MATCH (u:Unit {code: $unit})
-WITH catalogue, catalogue_version, u.kind AS unit_kind
+WITH catalogue, catalogue_version, u.kind AS unit_kind,
+     [m IN catalogue WHERE m.clean_record_years IS NOT NULL | {
+       code: m.code, title: m.title, kind: m.kind, legal_basis: m.legal_basis,
+       implementing_kinds: m.implementing_kinds, catalogue_version: m.catalogue_version,
+       clean_record_years: m.clean_record_years}] AS clean_measures
 UNWIND $subjects AS q
 OPTIONAL MATCH (e:Enterprise {uscc: q.uscc})
 OPTIONAL MATCH (p:Person {id_number_bidx: q.bidx})
-WITH catalogue, catalogue_version, unit_kind, q, coalesce(e, p) AS s
+WITH catalogue, catalogue_version, unit_kind, clean_measures, q, coalesce(e, p) AS s
 CALL (s, catalogue) {
   OPTIONAL MATCH (s)<-[:CONCERNS]-(l:ListEntry)
   WHERE l.status IN ['ACTIVE', 'OBJECTED']
@@ -46,7 +54,7 @@ CALL (s, catalogue) {
     measures: [c IN candidates WHERE c.until IS NULL OR c.until >= $today | {
       code: c.m.code, title: c.m.title, kind: c.m.kind, legal_basis: c.m.legal_basis,
       implementing_kinds: c.m.implementing_kinds, catalogue_version: c.m.catalogue_version,
-      until: toString(c.until)}]
+      bars: c.m.bars_appointment_as, until: toString(c.until)}]
   }) AS own
 }
 CALL (s, catalogue) {
@@ -72,10 +80,21 @@ CALL (s, catalogue) {
     enterprise: x.uscc, kind: kind, role_from: toString(r.from), role_to: toString(r.to),
     held_on: toString(held_on),
     measure: m {.code, .title, .kind, .legal_basis, .implementing_kinds, .catalogue_version,
-                until: toString(until)}
+                bars: m.bars_appointment_as, until: toString(until)}
   }) AS reached
 }
+CALL (s) {
+  OPTIONAL MATCH (s)<-[:CONCERNS]-(l:ListEntry)
+  WHERE l.list IN ['BLACK', 'WATCH'] AND l.status IN ['ACTIVE', 'OBJECTED', 'EXITED']
+    AND coalesce(l.exit_reason, '') <> 'LISTED_IN_ERROR'
+  RETURN max(CASE WHEN l IS NULL THEN null
+                  WHEN l.status = 'EXITED' THEN coalesce(l.exited_on, l.valid_until)
+                  WHEN l.valid_until < $today THEN l.valid_until
+                  ELSE $today END) AS last_adverse_on
+}
 RETURN q.i AS i, s IS NOT NULL AS found, CASE WHEN s:Person THEN 'Person' ELSE 'Enterprise' END
-       AS label, coalesce(s.uscc, s.id) AS key, own, reached, unit_kind, catalogue_version
+       AS label, coalesce(s.uscc, s.id) AS key, own, reached, unit_kind, catalogue_version,
+       clean_measures, toString(last_adverse_on) AS last_adverse_on,
+       toString(s.registered_on) AS registered_on
 ORDER BY i
 """

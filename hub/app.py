@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from hub.graphql_endpoint import GraphQLEndpoint
+from hub.key_rotation import prove_keys_open_the_data
 from hub.services import Hub
 from hub.settings import Settings
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await prove_keys_open_the_data(hub.driver, hub.settings.neo4j_database, hub.cipher)
         yield
         await hub.close()
 

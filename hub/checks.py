@@ -13,7 +13,7 @@ the caller's measures are decided here from what it returns:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.disclosure import Disclosure
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
+from hub.incentives import incentives
 from hub.nodes import Node
 from hub.shaping import Shaper
 
@@ -97,30 +98,60 @@ class CheckDesk:
         bidx = self._cipher.blind_index(PERSON_ID_NUMBER, item.id_number)
         return {"i": index, "uscc": None, "bidx": bidx}
 
-    def _answer(self, row: dict[str, Any]) -> Node:
+    async def appointment(self, subject: SubjectKey, post: str) -> Node:
+        """May the person take up ``post`` in an enterprise today (R11, Company Law art. 178)?"""
+        if subject.id_number is None:
+            raise BadInput("subject", "an appointment check is about a person: give idNumber")
+        rows = await self._reader.rows(
+            CHECK_SUBJECTS,
+            {"subjects": [self._parameter(0, subject)], "unit": self._unit, "today": today()},
+        )
+        row = rows[0]
+        self._note(row)
+        barring = [hit for hit in _hits(row) if post in (hit.measure["bars"] or [])]
+        bars = [self._applied(hit) for hit in _ordered(barring) if hit.status == "ACTIVE"]
+        return self._shaper.restrict(
+            "AppointmentCheck",
+            {
+                "post": post,
+                "allowed": not bars,
+                "found": bool(row["found"]),
+                "bars": bars,
+                "suspended_entry_ids": sorted(
+                    {hit.entry_id for hit in barring if hit.status == "OBJECTED"}
+                ),
+                "catalogue_version": row["catalogue_version"],
+            },
+        )
+
+    def _note(self, row: dict[str, Any]) -> None:
         if row["found"]:
             self._disclosure.subjects.add(f"{row['label']}:{row['key']}")
+
+    def _answer(self, row: dict[str, Any]) -> Node:
+        self._note(row)
         own: list[dict[str, Any]] = row["own"]
         reached: list[dict[str, Any]] = row["reached"]
+        unit_kind = row["unit_kind"]
         measures = [
-            self._applied(measure, entry["id"], None, _own_path(row, entry, measure))
-            for entry in own
-            if entry["status"] == "ACTIVE"
-            for measure in entry["measures"]
-            if self._applies(measure, row["unit_kind"])
-        ] + [
-            self._applied(hit["measure"], hit["entry"]["id"], hit["kind"], _reach_path(row, hit))
-            for hit in reached
-            if hit["entry"]["status"] == "ACTIVE"
-            and self._applies(hit["measure"], row["unit_kind"])
+            self._applied(hit)
+            for hit in _ordered(_hits(row))
+            if hit.status == "ACTIVE" and self._applies(hit.measure, unit_kind)
         ]
-        measures.sort(key=lambda m: (KIND_ORDER.get(m["kind"], 9), m["code"], m["entry_id"]))
+        found_verdict = verdict(own, reached)
+        granted = incentives(
+            row,
+            lambda measure: self._applies(measure, unit_kind),
+            clean=bool(row["found"]) and found_verdict in ("CLEAR", "REWARDED"),
+            on=today(),
+        )
         return self._shaper.restrict(
             "CheckResult",
             {
-                "verdict": verdict(own, reached),
+                "verdict": found_verdict,
                 "found": bool(row["found"]),
                 "measures": measures,
+                "incentives": [self._shaper.restrict("Incentive", i) for i in granted],
                 "suspended_entry_ids": _suspended(own, reached),
                 "catalogue_version": row["catalogue_version"],
             },
@@ -132,23 +163,51 @@ class CheckDesk:
             return False
         return self._narrowed is None or unit_kind in self._narrowed
 
-    def _applied(
-        self, measure: dict[str, Any], entry_id: str, reached_as: str | None, path: list[str]
-    ) -> Node:
+    def _applied(self, hit: Hit) -> Node:
+        measure = hit.measure
         return self._shaper.restrict(
             "AppliedMeasure",
             {
                 "code": measure["code"],
                 "title": measure["title"],
                 "kind": measure["kind"],
-                "entry_id": entry_id,
-                "reached_as": reached_as,
-                "path": path,
+                "entry_id": hit.entry_id,
+                "reached_as": hit.reached_as,
+                "path": hit.path,
                 "until": measure["until"],
                 "legal_basis": measure["legal_basis"],
                 "catalogue_version": measure["catalogue_version"],
             },
         )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A measure that reaches the subject through one entry (itself, or a role it held)."""
+
+    measure: dict[str, Any]
+    entry_id: str
+    status: str
+    reached_as: str | None
+    path: list[str]
+
+
+def _hits(row: dict[str, Any]) -> Iterator[Hit]:
+    for entry in row["own"]:
+        for measure in entry["measures"]:
+            path = _own_path(row, entry, measure)
+            yield Hit(measure, entry["id"], entry["status"], None, path)
+    for hit in row["reached"]:
+        entry = hit["entry"]
+        path = _reach_path(row, hit)
+        yield Hit(hit["measure"], entry["id"], entry["status"], hit["kind"], path)
+
+
+def _ordered(hits: Iterable[Hit]) -> list[Hit]:
+    """Mandatory measures first, then by code and entry (before any field is restricted)."""
+    return sorted(
+        hits, key=lambda h: (KIND_ORDER.get(h.measure["kind"], 9), h.measure["code"], h.entry_id)
+    )
 
 
 def verdict(own: list[dict[str, Any]], reached: list[dict[str, Any]]) -> str:

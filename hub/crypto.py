@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +55,20 @@ class Keyring:
 
 
 class FieldCipher:
-    def __init__(self, keyring: Keyring) -> None:
+    """Seals and opens field values. ``reload`` (optional) re-reads the keyring when a
+    ciphertext names a key this process does not know yet (another host rotated keys)."""
+
+    def __init__(self, keyring: Keyring, reload: Callable[[], Keyring] | None = None) -> None:
+        self._reload = reload
+        self._use(keyring)
+
+    def _use(self, keyring: Keyring) -> None:
         self._keyring = keyring
         self._aeads = {kid: AESGCM(key) for kid, key in keyring.data_keys.items()}
+
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        return tuple(self._keyring.data_keys)
 
     @property
     def active_key_id(self) -> str:
@@ -70,6 +82,9 @@ class FieldCipher:
 
     def open(self, field: str, sealed: Sealed) -> str:
         aead = self._aeads.get(sealed.key_id)
+        if aead is None and self._reload is not None:
+            self._use(self._reload())
+            aead = self._aeads.get(sealed.key_id)
         if aead is None:
             raise ConfigurationError(f"no field key {sealed.key_id!r} for {field}")
         raw = base64.b64decode(sealed.ciphertext)
@@ -104,6 +119,31 @@ def load_keyring(keys_dir: Path, *, create: bool) -> Keyring:
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigurationError(f"field keyring {path} is unreadable: {exc}") from None
+
+
+def add_data_key(keys_dir: Path) -> str:
+    """Add a fresh data key to the keyring and make it the active one; old keys stay (they
+    still open the ciphertexts not yet re-encrypted). Returns the new key id."""
+    path = keys_dir / KEYRING_FILE
+    keyring = load_keyring(keys_dir, create=False)
+    number = 1 + max(int(k[1:]) for k in keyring.data_keys if k[1:].isdigit())
+    key_id = f"k{number}"
+    body = {
+        "active": key_id,
+        "data_keys": {
+            **{k: base64.b64encode(v).decode() for k, v in keyring.data_keys.items()},
+            key_id: base64.b64encode(secrets.token_bytes(32)).decode(),
+        },
+        "blind_index_key": base64.b64encode(keyring.blind_index_key).decode(),
+    }
+    staging = path.with_suffix(".new")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(body, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(staging, path)
+    return key_id
 
 
 def _write_new_keyring(path: Path) -> None:

@@ -102,7 +102,8 @@ class GraphQLEndpoint:
         self, gql: GraphQLRequest, caller: Caller, outcome: Outcome
     ) -> dict[str, Any]:
         hub = self._hub
-        decisions = hub.policy.decisions(caller.roles, caller.unit, outcome.purpose)
+        policy = await hub.policies.current()
+        decisions = policy.decisions(caller.roles, caller.unit, outcome.purpose)
         outcome.policy_version = decisions.policy_version
         reader = GraphReader(hub.driver, hub.settings.neo4j_database)
         audit_reader = GraphReader(hub.audit_driver, hub.settings.neo4j_database)
@@ -132,7 +133,7 @@ class GraphQLEndpoint:
                 hub.cipher,
                 outcome.disclosure,
                 caller.unit,
-                frozenset(hub.policy.purpose_groups.get(outcome.purpose or "", ())),
+                frozenset(policy.purpose_groups.get(outcome.purpose or "", ())),
             ),
             exposure=ExposureDesk(reader, shaper, hub.cipher, outcome.disclosure),
         )

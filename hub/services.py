@@ -20,7 +20,8 @@ from hub.errors import ConfigurationError
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
 from hub.masking import Masker
-from hub.policy import Policy, SchemaSurface, read_policy_texts
+from hub.policy import SchemaSurface
+from hub.policy_source import PolicySource
 from hub.settings import Settings
 from hub.signing_keys import ensure_dev_signing_key
 from schema.build import HubSchema, build_schema, root_object_types
@@ -34,7 +35,7 @@ class Hub:
     cipher: FieldCipher
     masker: Masker
     verifier: TokenVerifier
-    policy: Policy
+    policies: PolicySource
     schema: HubSchema
     admin_schema: HubSchema
     audit_log: AuditLog
@@ -52,7 +53,16 @@ class Hub:
             if settings.audit_neo4j_uri == settings.neo4j_uri
             else open_async_driver(settings, settings.audit_neo4j_uri)
         )
-        cipher = FieldCipher(load_keyring(settings.keys_dir, create=create_keys))
+        cipher = FieldCipher(
+            load_keyring(settings.keys_dir, create=create_keys),
+            reload=lambda: load_keyring(settings.keys_dir, create=False),
+        )
+        audit_log = AuditLog(
+            AuditStore(audit_driver, settings.neo4j_database),
+            load_audit_signer(settings.keys_dir, create=create_keys),
+            checkpoint_records=settings.audit_checkpoint_records,
+            checkpoint_seconds=settings.audit_checkpoint_seconds,
+        )
         return cls(
             settings=settings,
             driver=driver,
@@ -60,15 +70,10 @@ class Hub:
             cipher=cipher,
             masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
             verifier=_verifier(settings),
-            policy=Policy(read_policy_texts(), schema_surface(schema)),
+            policies=PolicySource(schema_surface(schema), audit_log.write, settings.policy_dir),
             schema=schema,
             admin_schema=build_schema(introspection=True),
-            audit_log=AuditLog(
-                AuditStore(audit_driver, settings.neo4j_database),
-                load_audit_signer(settings.keys_dir, create=create_keys),
-                checkpoint_records=settings.audit_checkpoint_records,
-                checkpoint_seconds=settings.audit_checkpoint_seconds,
-            ),
+            audit_log=audit_log,
             lifecycle=LifecycleService(driver, settings.neo4j_database, clock),
             proposals=Proposals(driver, settings.neo4j_database, cipher, clock),
         )

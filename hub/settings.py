@@ -14,6 +14,7 @@
 | CREDIT_HUB_AUDIT_RETENTION_DAYS | audit records kept at least this long | 1096 (3 years) |
 | CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS | a signed audit checkpoint every N records | 1000 |
 | CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS | ... or every T seconds | 60 |
+| CREDIT_HUB_POLICY_DIR | policy files, re-read within 2 s of a change | the packaged policies/ |
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Settings:
     jwt_audience: str
     environment: str
     max_body_bytes: int
+    policy_dir: Path | None = None
     audit_retention_days: int = 1096
     audit_checkpoint_records: int = 1000
     audit_checkpoint_seconds: int = 60
@@ -93,6 +95,9 @@ class Settings:
                 env, "CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS", 1000
             ),
             audit_checkpoint_seconds=_positive_int(env, "CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS", 60),
+            policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
+            if env.get("CREDIT_HUB_POLICY_DIR")
+            else None,
         )
 
 

@@ -53,11 +53,33 @@ class AppliedMeasure:
     is_type_of = staticmethod(_is("AppliedMeasure"))
 
 
+@strawberry.enum(description="Why a subject qualifies for an incentive (R25).")
+class IncentiveGround(Enum):
+    RED_LIST = "RED_LIST"
+    CLEAN_RECORD = "CLEAN_RECORD"
+
+
+@strawberry.type(description="An incentive the caller's unit may grant (R25).")
+class Incentive:
+    code: str
+    title: str
+    grounds: list[IncentiveGround] = strawberry.field(
+        description="RED_LIST: an effective red entry; CLEAN_RECORD: no adverse record for the "
+        "catalogue's number of consecutive years (three for the green channel and 容缺受理)."
+    )
+    entry_id: strawberry.ID | None = strawberry.field(description="The red entry, if any.")
+    legal_basis: str | None
+    catalogue_version: str
+
+    is_type_of = staticmethod(_is("Incentive"))
+
+
 @strawberry.type(description="What the caller's unit, for its purpose, must do about a subject.")
 class CheckResult:
     verdict: Verdict
     found: bool = strawberry.field(description="False: the hub knows no such subject.")
     measures: list[AppliedMeasure]
+    incentives: list[Incentive]
     suspended_entry_ids: list[strawberry.ID] = strawberry.field(
         description="Entries under objection whose measures are suspended (R22)."
     )
@@ -66,6 +88,22 @@ class CheckResult:
     )
 
     is_type_of = staticmethod(_is("CheckResult"))
+
+
+@strawberry.type(description="May a person take up a post in an enterprise today (R11, CL 178)?")
+class AppointmentCheck:
+    post: RoleKind
+    allowed: bool
+    found: bool = strawberry.field(description="False: the hub knows no such person.")
+    bars: list[AppliedMeasure] = strawberry.field(
+        description="The measures in force that bar the post, with their proof and end date."
+    )
+    suspended_entry_ids: list[strawberry.ID] = strawberry.field(
+        description="Barring entries under objection: suspended, so not barring (R22)."
+    )
+    catalogue_version: str | None
+
+    is_type_of = staticmethod(_is("AppointmentCheck"))
 
 
 @strawberry.type(description="A listed subject on a path from the subject asked about.")
@@ -130,6 +168,18 @@ class CheckQuery:
         keys = [_key_or_problem(s, f"subjects[{i}]") for i, s in enumerate(subjects)]
         answers: list[Node | HubError] = list(await desk.check_many(keys))
         return answers  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="May this person become legal representative, principal, director, "
+        "supervisor or senior manager of an enterprise today?"
+    )
+    async def appointment_check(
+        self, info: Info, subject: SubjectInput, post: RoleKind
+    ) -> AppointmentCheck:
+        desk = info.context.checks
+        assert desk is not None
+        node: Node = await desk.appointment(_key(subject, "subject"), post.value)
+        return node  # type: ignore[return-value]
 
     @strawberry.field(description="Listed subjects within 1..3 hops, with paths and dates.")
     async def exposure(self, info: Info, subject: SubjectInput, depth: int = 2) -> Exposure:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -70,58 +73,63 @@ def serve_hub(settings: Settings, timeout: float = 30) -> Iterator[Served]:
     env = dict(os.environ)
     env["CREDIT_HUB_NEO4J_URI"] = settings.neo4j_uri
     env["CREDIT_HUB_DATA_DIR"] = str(settings.data_dir)
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "credit-hub"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout
-        while True:
-            assert process.poll() is None, f"the hub did not start: {process.stderr.read()}"  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the hub did not become ready"
-            time.sleep(0.1)
-        yield Served(f"{base}/graphql", process)
-    finally:
-        _stop(process)
+    command = [str(Path(sys.executable).parent / "credit-hub"), "serve", "--port", str(port)]
+    with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: nobody has to drain it
+        process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + timeout
+            while True:
+                assert process.poll() is None, f"the hub did not start: {_read(log)}"
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"the hub is not ready: {_read(log)}"
+                time.sleep(0.1)
+            yield Served(f"{base}/graphql", process)
+        finally:
+            _stop(process)
 
 
 @contextmanager
 def serve_stack(hub_sdl: Path, hub_url: str, timeout: float = 60) -> Iterator[dict[str, str]]:
     """``tests/federation/stack.mjs``: the court subgraph and Hive Gateway over the hub."""
-    process = subprocess.Popen(
-        [node(), str(FEDERATION / "stack.mjs"), str(hub_sdl), hub_url],
-        cwd=FEDERATION,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()  # the stack prints one line when it listens
-        assert line, f"the federation stack did not start: {process.stderr.read()}"  # type: ignore[union-attr]
-        yield json.loads(line)
-    finally:
-        if process.stdin is not None:
-            process.stdin.close()
-        _stop(process, timeout)
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [node(), str(FEDERATION / "stack.mjs"), str(hub_sdl), hub_url],
+            cwd=FEDERATION,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            # The stack prints one line when it listens (or exits on a composition error).
+            ready, _, _ = select.select([process.stdout], [], [], timeout)
+            assert ready, f"the federation stack did not start in {timeout} s: {_read(log)}"
+            line = process.stdout.readline()
+            assert line, f"the federation stack did not start: {_read(log)}"
+            yield json.loads(line)
+        finally:
+            if process.stdin is not None:
+                process.stdin.close()
+            _stop(process)
+
+
+def _read(log: IO[str]) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read()[-4000:]
 
 
 def _stop(process: subprocess.Popen[str], timeout: float = 10) -> None:

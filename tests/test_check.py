@@ -26,6 +26,8 @@ LAPSED = "9145010002659816XK"  # black entry past its validity, not yet expired 
 REDCO = "91450105737394673E"  # red-listed
 CLEAN = "91450103078983182J"  # no entry
 UNKNOWN = "914501026983875419"  # not in the graph
+YOUNG = "9145010575131377XE"  # registered 400 days ago, no entry
+CLEARED = "91450109624984941P"  # black entry exited as listed in error: not an adverse record
 
 ZHANG = "452632197410283690"  # ACME's legal representative since 2025-01-01 (held on the act)
 LI = "310104195907121764"  # ACME's legal representative until 2024-12-31 (left before the act)
@@ -52,6 +54,11 @@ CHECK = """query($s: SubjectInput!) { check(subject: $s) {
   measures { code title kind entryId reachedAs path until legalBasis catalogueVersion } } }"""
 CHECK_BANK = """query($s: SubjectInput!) { check(subject: $s) {
   verdict found measures { code kind entryId until } } }"""
+INCENTIVES = """query($s: SubjectInput!) { check(subject: $s) {
+  verdict incentives { code grounds entryId catalogueVersion } } }"""
+APPOINTMENT = """query($s: SubjectInput!, $post: RoleKind!) {
+  appointmentCheck(subject: $s, post: $post) {
+    post allowed found suspendedEntryIds bars { code entryId reachedAs until path } } }"""
 CHECK_MANY = """query($s: [SubjectInput!]!) { checkMany(subjects: $s) {
   verdict found measures { code reachedAs } } }"""
 
@@ -97,7 +104,8 @@ def _records() -> list[dict[str, Any]]:
         {"type": "unit", "code": "U-MARKET", "name": "市市场监管局", "kind": "AGENCY"},
         {"type": "unit", "code": "U-TAX", "name": "市税务局", "kind": "AGENCY"},
         {"type": "unit", "code": "U-BANK", "name": "某某银行", "kind": "FINANCIAL"},
-        *(enterprise(u) for u in (ACME, OLDCO, TRADING, EXCO, LAPSED, REDCO, CLEAN)),
+        *(enterprise(u) for u in (ACME, OLDCO, TRADING, EXCO, LAPSED, REDCO, CLEAN, CLEARED)),
+        {**enterprise(YOUNG), "registered_on": (today() - timedelta(days=400)).isoformat()},
         *(person(p) for p in (ZHANG, LI, WANG, ZHAO, QIAN, SUN)),
         role(LI, ACME, "LEGAL_REPRESENTATIVE", "2015-03-02", "2024-12-31"),
         role(ZHANG, ACME, "LEGAL_REPRESENTATIVE", "2025-01-01"),
@@ -126,6 +134,14 @@ def _records() -> list[dict[str, Any]]:
         ),
         entry("E-LAPSED", "BLACK", {"uscc": LAPSED}, identified_on="2024-01-02", valid_until=past),
         entry("E-REDCO", "RED", {"uscc": REDCO}),
+        entry(
+            "E-CLEARED",
+            "BLACK",
+            {"uscc": CLEARED},
+            status="EXITED",
+            exit_reason="LISTED_IN_ERROR",
+            exited_on="2025-07-01",
+        ),
         entry("E-QIAN", "WATCH", {"id_number": QIAN}),
     ]
 
@@ -340,6 +356,132 @@ async def test_a_red_entry_rewards_and_lists_the_units_incentives_R25(client: Hu
     assert answer["verdict"] == "REWARDED"
     assert _codes(answer) == _expected_subject_measures("RED", "MARKET", "AGENCY")
     assert {m["kind"] for m in answer["measures"]} == {"RECOMMENDED"}
+
+
+# --- incentives (R25) ---------------------------------------------------------------------
+
+
+async def incentives(client: HubClient, subject: dict[str, str], **kw: Any) -> dict[str, Any]:
+    kw.setdefault("role", "implementing_officer")
+    result = await client.ask(INCENTIVES, variables={"s": subject}, **kw)
+    assert "errors" not in result, result
+    answer: dict[str, Any] = result["data"]["check"]
+    return answer
+
+
+async def test_a_red_entry_and_a_clean_record_are_both_named_as_grounds_R25(
+    client: HubClient,
+) -> None:
+    answer = await incentives(client, {"uscc": REDCO})
+
+    assert answer["verdict"] == "REWARDED"
+    assert [(i["code"], i["grounds"], i["entryId"]) for i in answer["incentives"]] == [
+        ("M-RED-FEWER-INSPECTIONS", ["RED_LIST"], "E-REDCO"),
+        ("M-RED-GREEN-CHANNEL", ["RED_LIST", "CLEAN_RECORD"], "E-REDCO"),
+        ("M-RED-PROCUREMENT-PRIORITY", ["RED_LIST"], "E-REDCO"),
+        ("M-RED-PROMOTION", ["RED_LIST"], "E-REDCO"),
+        ("M-RED-TOLERANT-ACCEPTANCE", ["RED_LIST", "CLEAN_RECORD"], "E-REDCO"),
+    ]
+
+
+async def test_three_clean_years_qualify_for_the_green_channel_without_changing_the_verdict_R25(
+    client: HubClient,
+) -> None:
+    clean = await incentives(client, {"uscc": CLEAN})
+    cleared = await incentives(client, {"uscc": CLEARED})
+
+    for answer in (clean, cleared):
+        assert answer["verdict"] == "CLEAR"
+        assert [(i["code"], i["grounds"], i["entryId"]) for i in answer["incentives"]] == [
+            ("M-RED-GREEN-CHANNEL", ["CLEAN_RECORD"], None),
+            ("M-RED-TOLERANT-ACCEPTANCE", ["CLEAN_RECORD"], None),
+        ]
+
+
+async def test_no_clean_record_after_a_recent_exit_a_young_registration_or_a_restriction_R25(
+    client: HubClient,
+) -> None:
+    for subject in ({"uscc": EXCO}, {"uscc": YOUNG}, {"uscc": UNKNOWN}, {"idNumber": ZHANG}):
+        answer = await incentives(client, subject)
+        assert answer["incentives"] == [], subject
+
+
+async def test_a_bank_may_grant_credit_loans_to_a_red_listed_subject_R25(
+    client: HubClient,
+) -> None:
+    bank = {"Authorization": f"Bearer {token(client.settings, 'bank_officer', unit='U-BANK')}"}
+    answer = await incentives(
+        client, {"uscc": REDCO}, role=None, headers=bank, purpose="LOAN_APPROVAL"
+    )
+
+    assert [(i["code"], i["grounds"]) for i in answer["incentives"]] == [
+        ("M-RED-CREDIT-LOANS", ["RED_LIST"])
+    ]
+
+
+# --- appointmentCheck (R11, Company Law art. 178) -------------------------------------------
+
+
+async def appointment(client: HubClient, id_number: str, post: str) -> dict[str, Any]:
+    result = await client.ask(
+        APPOINTMENT,
+        role="implementing_officer",
+        variables={"s": {"idNumber": id_number}, "post": post},
+    )
+    assert "errors" not in result, result
+    answer: dict[str, Any] = result["data"]["appointmentCheck"]
+    return answer
+
+
+async def test_a_restricted_legal_representative_may_not_take_up_posts_R11(
+    client: HubClient,
+) -> None:
+    legal = await appointment(client, ZHANG, "LEGAL_REPRESENTATIVE")
+    director = await appointment(client, ZHANG, "DIRECTOR")
+
+    assert (legal["allowed"], director["allowed"]) == (False, False)
+    assert [(b["code"], b["until"]) for b in legal["bars"]] == [
+        ("M-BLK-CL178-OFFICER-BAN", "2028-06-01"),
+        ("M-BLK-NO-LEGAL-REPRESENTATIVE", "2028-06-01"),
+    ]
+    assert [b["code"] for b in director["bars"]] == ["M-BLK-CL178-OFFICER-BAN"]
+    assert director["bars"][0]["reachedAs"] == "LEGAL_REPRESENTATIVE"
+    assert director["bars"][0]["path"][1] == f"Enterprise:{ACME}"
+
+
+async def test_a_principal_reached_on_the_listing_date_is_barred_only_as_legal_representative(
+    client: HubClient,
+) -> None:
+    principal = await appointment(client, WANG, "PRINCIPAL")
+    director = await appointment(client, WANG, "DIRECTOR")
+
+    assert [b["code"] for b in principal["bars"]] == ["M-BLK-NO-LEGAL-REPRESENTATIVE"]
+    assert (principal["allowed"], director["allowed"], director["bars"]) == (False, True, [])
+
+
+async def test_a_ban_that_ran_out_or_is_under_objection_does_not_bar_R22(
+    client: HubClient,
+) -> None:
+    expired = await appointment(client, ZHAO, "LEGAL_REPRESENTATIVE")
+    objected = await appointment(client, SUN, "LEGAL_REPRESENTATIVE")
+
+    assert (expired["allowed"], expired["bars"], expired["suspendedEntryIds"]) == (True, [], [])
+    assert (objected["allowed"], objected["bars"]) == (True, [])
+    assert objected["suspendedEntryIds"] == ["E-TRADING"]
+
+
+async def test_an_appointment_check_is_about_a_person_and_one_round_trip(
+    client: HubClient, graph: Driver
+) -> None:
+    result = await client.ask(
+        APPOINTMENT,
+        role="implementing_officer",
+        variables={"s": {"uscc": ACME}, "post": "DIRECTOR"},
+    )
+    assert codes(result) == ["BAD_INPUT"]
+
+    await appointment(client, LI, "DIRECTOR")
+    assert audit_events(graph)[-1]["x_round_trips"] == 1
 
 
 async def test_an_unknown_subject_is_clear_and_not_found(client: HubClient) -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +109,15 @@ def test_composition_errors_fail(tmp_path: Path) -> None:
 # --- behind a real gateway ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Gateway:
+    url: str
+    court: str
+    settings: Settings
+
+
 @pytest.fixture(scope="module")
-def gateway(
-    neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Settings]]:
+def gateway(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     # The same settings as conftest's ``settings`` (same keys), for the whole module: the hub,
     # the court and the gateway start once; the graph is loaded once and only read.
     settings = Settings.from_env(
@@ -127,24 +133,23 @@ def gateway(
     import_file(settings, DATA / "small_city.jsonl")
     token(settings, "admin")  # create the signing key before the hub reads it
     with serve_hub(settings) as hub, serve_stack(COMMITTED, hub.url) as stack:
-        yield stack["gateway"], settings
+        yield Gateway(stack["gateway"], stack["court"], settings)
 
 
 def _ask(
-    gateway: tuple[str, Settings],
+    gateway: Gateway,
     query: str,
     *,
     role: str | None = "agency_analyst",
     purpose: str | None = "LICENSING",
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    url, settings = gateway
     sent = dict(headers or {})
     if role is not None:
-        sent["Authorization"] = f"Bearer {token(settings, role)}"
+        sent["Authorization"] = f"Bearer {token(gateway.settings, role)}"
     if purpose is not None:
         sent["X-Purpose"] = purpose
-    response = httpx.post(url, json={"query": query}, headers=sent, timeout=30)
+    response = httpx.post(gateway.url, json={"query": query}, headers=sent, timeout=30)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -165,7 +170,7 @@ CASES_WITH_SUBJECTS = (
 
 
 def test_gateway_joins_hub_to_court_with_the_hubs_masking(
-    gateway: tuple[str, Settings],
+    gateway: Gateway,
 ) -> None:
     body = _ask(gateway, ENTERPRISE_WITH_CASES)
     assert "errors" not in body, body
@@ -178,7 +183,7 @@ def test_gateway_joins_hub_to_court_with_the_hubs_masking(
     ]
 
 
-def test_gateway_forwards_the_purpose(gateway: tuple[str, Settings]) -> None:
+def test_gateway_forwards_the_purpose(gateway: Gateway) -> None:
     # ENFORCEMENT shows agency analysts the identity number in clear; LICENSING masks it.
     body = _ask(gateway, ENTERPRISE_WITH_CASES, purpose="ENFORCEMENT")
     assert body["data"]["enterprise"]["legalRepresentative"]["idNumber"] == ZHANG_SAN
@@ -188,7 +193,7 @@ def test_gateway_forwards_the_purpose(gateway: tuple[str, Settings]) -> None:
     assert "FORBIDDEN" in _codes(body)
 
 
-def test_gateway_joins_court_to_hub_through_entities(gateway: tuple[str, Settings]) -> None:
+def test_gateway_joins_court_to_hub_through_entities(gateway: Gateway) -> None:
     body = _ask(gateway, CASES_WITH_SUBJECTS)
     assert "errors" not in body, body
     cases = body["data"]["enforcementCases"]
@@ -200,7 +205,7 @@ def test_gateway_joins_court_to_hub_through_entities(gateway: tuple[str, Setting
 
 
 def test_bank_officer_may_not_resolve_entities_behind_the_gateway(
-    gateway: tuple[str, Settings],
+    gateway: Gateway,
 ) -> None:
     query = '{ enforcementCases(court: "%s") { caseNumber subject { name } } }' % CHAOYANG
     body = _ask(gateway, query, role="bank_officer", purpose="LOAN_APPROVAL")
@@ -222,8 +227,8 @@ def test_bank_officer_may_not_resolve_entities_behind_the_gateway(
     ]
 
 
-def test_without_a_token_the_hub_answers_nothing(gateway: tuple[str, Settings]) -> None:
-    url, _ = gateway
+def test_without_a_token_the_hub_answers_nothing(gateway: Gateway) -> None:
+    url = gateway.url
     response = httpx.post(url, json={"query": ENTERPRISE_WITH_CASES}, timeout=30)
     body = response.json()
     assert "某某科技有限公司" not in response.text
@@ -241,8 +246,8 @@ def test_without_a_token_the_hub_answers_nothing(gateway: tuple[str, Settings]) 
     assert _codes(response.json()) == ["UNAUTHENTICATED"]
 
 
-def test_requests_through_the_gateway_are_audited(gateway: tuple[str, Settings]) -> None:
-    _, settings = gateway
+def test_requests_through_the_gateway_are_audited(gateway: Gateway) -> None:
+    settings = gateway.settings
     _ask(gateway, CASES_WITH_SUBJECTS, purpose="SUPERVISION")
     from neo4j import GraphDatabase
 
@@ -254,3 +259,11 @@ def test_requests_through_the_gateway_are_audited(gateway: tuple[str, Settings])
     assert last["user"] == "agency_analyst-tester"
     assert "Query._entities" in list(last["operations"])
     assert last["client"] == "127.0.0.1"
+
+
+def test_the_callers_credentials_never_reach_the_court(gateway: Gateway) -> None:
+    _ask(gateway, ENTERPRISE_WITH_CASES)
+    _ask(gateway, CASES_WITH_SUBJECTS)
+    seen = httpx.get(gateway.court.replace("/graphql", "/seen-headers"), timeout=10).json()
+    assert seen, "the court subgraph was never asked"
+    assert not [h for h in seen if "authorization" in h or "x-purpose" in h], seen

@@ -30,6 +30,7 @@ SET n.title = m.title,
     n.reach_on = m.reach_on,
     n.note = m.note,
     n.clean_record_years = m.clean_record_years,
+    n.bars_appointment_as = m.bars_appointment_as,
     n.catalogue_version = $version,
     n.retired = false,
     n.retired_in = null
@@ -85,4 +86,5 @@ def _row(measure: Measure) -> dict[str, Any]:
         "reach_on": measure.reach_on.value,
         "note": measure.note,
         "clean_record_years": measure.clean_record_years,
+        "bars_appointment_as": [kind.value for kind in measure.bars_appointment_as],
     }

@@ -13,7 +13,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.vocabulary import ListKind, MeasureKind, ReachKind, ReachOn, UnitKind, values
+from graph.vocabulary import (
+    ListKind,
+    MeasureKind,
+    ReachKind,
+    ReachOn,
+    RoleKind,
+    UnitKind,
+    values,
+)
 from hub.errors import ConfigurationError
 
 ALL_DOMAINS = "*"
@@ -30,7 +38,7 @@ _REQUIRED = (
     "implementing_kinds",
     "legal_basis",
 )
-_OPTIONAL = ("duration_months", "reach_on", "note", "clean_record_years")
+_OPTIONAL = ("duration_months", "reach_on", "note", "clean_record_years", "bars_appointment_as")
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -59,6 +67,8 @@ class Measure:
     note: str | None
     clean_record_years: int | None = None
     """RED measures only: also granted after this many years without an adverse record (R25)."""
+    bars_appointment_as: tuple[RoleKind, ...] = ()
+    """The posts a reached person may not take up while the measure runs (R11, CL art. 178)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ def _measure(index: int, item: Any, problems: _Problems) -> Measure | None:
         reach_on=_one(where, item, "reach_on", ReachOn, problems, default=ReachOn.ACT_DATE),
         note=item.get("note") if isinstance(item.get("note"), str) else None,
         clean_record_years=_clean_record_years(where, item, problems),
+        bars_appointment_as=_many(where, item, "bars_appointment_as", RoleKind, problems),
     )
     return measure if len(problems.items) == before else None
 

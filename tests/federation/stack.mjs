@@ -30,8 +30,18 @@ function listen(server) {
   });
 }
 
+// The headers the court received, for the test to check that the hub's caller's credentials
+// never reach a third party's subgraph (GET /seen-headers on the court's port).
+const seenHeaders = [];
 const court = createServer((req, res) => {
-  if (req.url?.startsWith("/graphql")) return courtHandler(req, res);
+  if (req.url?.startsWith("/graphql")) {
+    seenHeaders.push(Object.keys(req.headers).sort());
+    return courtHandler(req, res);
+  }
+  if (req.url === "/seen-headers") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify(seenHeaders));
+  }
   res.writeHead(404).end();
 });
 const courtUrl = `http://127.0.0.1:${await listen(court)}/graphql`;
