@@ -43,6 +43,18 @@ _LAPSED = (
     "({self}.status IN ['PROPOSED', 'PUBLIC_NOTICE', 'ACTIVE', 'OBJECTED']"
     " AND {self}.valid_until < $today)"
 )
+# Which entries a caller sees ($entry_scope from the policy, $unit from the token):
+#   PUBLISHED  - in force and within validity, or on public notice (公示); what the public sees;
+#   UNIT       - everything but other units' candidates (PROPOSED entries are unpublished:
+#                only their identifying unit sees them).
+_VISIBLE_ENTRY = (
+    "CASE $entry_scope"
+    " WHEN 'PUBLISHED' THEN ({n}.status = 'PUBLIC_NOTICE' OR ({n}.status = 'ACTIVE'"
+    " AND ({n}.valid_until IS NULL OR {n}.valid_until >= $today)))"
+    " ELSE ({n}.status <> 'PROPOSED'"
+    " OR EXISTS {{ ({n})-[:IDENTIFIED_BY]->(:Unit {{code: $unit}}) }})"
+    " END"
+)
 _EFFECTIVE_STATUS = "CASE WHEN " + _LAPSED + " THEN 'EXITED' ELSE {self}.status END"
 _EFFECTIVE_EXIT_REASON = "CASE WHEN " + _LAPSED + " THEN 'EXPIRED' ELSE {self}.exit_reason END"
 _EFFECTIVE_EXITED_ON = (
@@ -71,7 +83,7 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
         ),
         "entries": Fragment(
             "entries",
-            "[({self})<-[:CONCERNS]-({n}:ListEntry) | {child}]",
+            "[({self})<-[:CONCERNS]-({n}:ListEntry) WHERE " + _VISIBLE_ENTRY + " | {child}]",
             "ListEntry",
             (("self", "{n}"),),
         ),
@@ -89,7 +101,7 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
         ),
         "entries": Fragment(
             "entries",
-            "[({self})<-[:CONCERNS]-({n}:ListEntry) | {child}]",
+            "[({self})<-[:CONCERNS]-({n}:ListEntry) WHERE " + _VISIBLE_ENTRY + " | {child}]",
             "ListEntry",
             (("self", "{n}"),),
         ),

@@ -180,7 +180,7 @@ def _record_quietly(settings: Settings, record: Any) -> None:
 
 def _details(name: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
     if name == "import":
-        return _file_details
+        return lambda args: _file_details(args) | _args("court_feed")(args)
     if name == "push":
         return lambda args: _file_details(args) | {"unit": args.unit}
     if name == "seed":

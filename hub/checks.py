@@ -90,6 +90,11 @@ class CheckDesk:
             answers.append(item if isinstance(item, BadInput) else self._answer(row))
         return answers
 
+    def _tally(self, hit: bool) -> None:
+        tally = self._disclosure.check_tally
+        tally["checks"] = tally.get("checks", 0) + 1
+        tally["check_hits"] = tally.get("check_hits", 0) + int(hit)
+
     def _parameter(self, index: int, item: SubjectKey | BadInput) -> dict[str, Any]:
         if isinstance(item, BadInput) or item.uscc is not None:
             uscc = None if isinstance(item, BadInput) else item.uscc
@@ -138,6 +143,7 @@ class CheckDesk:
             for hit in _ordered(_hits(row))
             if hit.status == "ACTIVE" and self._applies(hit.measure, unit_kind)
         ]
+        self._tally(bool(measures))
         found_verdict = verdict(own, reached)
         granted = incentives(
             row,

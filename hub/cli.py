@@ -17,8 +17,10 @@ from neo4j.exceptions import ServiceUnavailable
 
 from hub.audit_cli import install as install_audit
 from hub.errors import HubError, ImportRejected
+from hub.list_export import install as install_export
 from hub.roles import ROLES
 from hub.settings import Settings
+from hub.stats import install as install_stats
 from hub.subgraph import install as install_schema
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -85,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="FILE is a courts' judgment-debtor feed (R15; docs/federation.md)",
     )
+    imp.add_argument(
+        "--signed", action="store_true", help="FILE is another platform's signed snapshot (R18)"
+    )
+    imp.add_argument("--trust", type=Path, default=None, help="trusted keys file for --signed")
     imp.set_defaults(command=_import)
 
     keys = sub.add_parser("keys", help="field encryption keys").add_subparsers(
@@ -118,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(command=_serve)
     install_audit(sub)  # `audit ...`, and an audit record for every data-changing command
     install_schema(sub)  # `schema print`
+    install_export(sub)  # `export` (R18)
+    install_stats(sub)  # `stats` (R24)
     return parser
 
 
@@ -204,7 +212,14 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from hub.importing.run import import_file
 
-    if args.court_feed:
+    if args.signed:
+        from hub.list_recognition import recognise
+
+        if args.trust is None:
+            print("credit-hub import: --signed needs --trust KEYS", file=sys.stderr)
+            return 2
+        summary = recognise(settings, args.file, args.trust)
+    elif args.court_feed:
         from hub.court_feed import import_court_feed
 
         summary = import_court_feed(settings, args.file)

@@ -9,6 +9,7 @@ from hub.auth import Caller
 from hub.checks import CheckDesk
 from hub.disclosure import Disclosure
 from hub.exposure import ExposureDesk
+from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
 from hub.policy import Decisions
 from hub.reads import SubjectReads
@@ -27,3 +28,4 @@ class RequestContext:
     audit: AuditReads | None = None
     checks: CheckDesk | None = None
     exposure: ExposureDesk | None = None
+    feedback: FeedbackDesk | None = None

@@ -15,3 +15,6 @@ class Disclosure:
     """``Type.field`` coordinates returned masked."""
     denied: set[str] = field(default_factory=set)
     """``Type.field`` coordinates or operations asked for and refused."""
+    check_tally: dict[str, int] = field(default_factory=dict)
+    """``checks`` (subjects checked) and ``check_hits`` (answers with a measure for the
+    caller's unit), for the per-unit figures of R24; empty when nothing was checked."""

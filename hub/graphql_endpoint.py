@@ -24,12 +24,14 @@ from hub.audit_queries import AuditReads
 from hub.audit_variables import request_inputs
 from hub.auth import Caller
 from hub.checks import CheckDesk
+from hub.clock import today
 from hub.context import RequestContext
 from hub.crypto import FieldCipher
 from hub.disclosure import Disclosure
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.errors_out import error_body, format_graphql_error
 from hub.exposure import ExposureDesk
+from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
 from hub.lifecycle.history import History
 from hub.lifecycle.steps import Actor
@@ -121,7 +123,7 @@ class GraphQLEndpoint:
             caller=caller,
             purpose=outcome.purpose,
             decisions=decisions,
-            reads=SubjectReads(reader, shaper, hub.cipher),
+            reads=SubjectReads(reader, shaper, hub.cipher, decisions.entry_scope, caller.unit),
             lists=desk,
             disclosure=outcome.disclosure,
             audit=AuditReads(
@@ -136,6 +138,16 @@ class GraphQLEndpoint:
                 frozenset(policy.purpose_groups.get(outcome.purpose or "", ())),
             ),
             exposure=ExposureDesk(reader, shaper, hub.cipher, outcome.disclosure),
+            feedback=FeedbackDesk(
+                hub.driver,
+                hub.settings.neo4j_database,
+                reader,
+                shaper,
+                decisions,
+                caller.subject,
+                caller.unit,
+                today,
+            ),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
@@ -259,7 +271,7 @@ def _record(outcome: Outcome, request: Request, size: int, cipher: FieldCipher) 
         policy_version=outcome.policy_version,
         variables_digest=inputs.variables_digest,
         variables=inputs.variables,
-        extra={"round_trips": outcome.round_trips},
+        extra={"round_trips": outcome.round_trips, **disclosure.check_tally},
     )
 
 

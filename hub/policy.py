@@ -26,6 +26,8 @@ from hub.masking import CLEAR, Mask, parse_mask
 
 POLICY_FILES = ("model.conf", "policy.csv", "masking.csv")
 NO_PURPOSE = "NONE"
+ENTRY_SCOPE_UNIT = "EntryScope.UNIT"
+"""A coordinate that is no GraphQL field: the row scope of list entries (see Decisions)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class Decisions:
     def may_act_on(self, operation: str, owner: str, unit: str) -> bool:
         """Whether the operation may act on something ``owner`` owns, for a caller of ``unit``."""
         return operation in self.operations or (owner == unit and operation in self.own_operations)
+
+    @property
+    def entry_scope(self) -> str:
+        """Which list entries the caller sees: ``UNIT`` (all but other units' unpublished
+        candidates) if the policy grants ``EntryScope.UNIT``, else ``PUBLISHED`` only."""
+        return "UNIT" if self.field(ENTRY_SCOPE_UNIT).allowed else "PUBLISHED"
 
     def field(self, coordinate: str) -> FieldDecision:
         return self.fields.get(coordinate, DENIED)

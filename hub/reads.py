@@ -15,19 +15,30 @@ from hub.shaping import Shaper
 
 
 class SubjectReads:
-    def __init__(self, reader: GraphReader, shaper: Shaper, cipher: FieldCipher) -> None:
+    def __init__(
+        self,
+        reader: GraphReader,
+        shaper: Shaper,
+        cipher: FieldCipher,
+        entry_scope: str = "PUBLISHED",
+        unit: str = "",
+    ) -> None:
         self._reader = reader
         self._shaper = shaper
         self._cipher = cipher
+        # Which list entries the caller sees (graph.projection: PUBLISHED or UNIT).
+        self._visibility = {"entry_scope": entry_scope, "unit": unit}
 
     async def enterprise(self, uscc: str, selection: Selection) -> Node | None:
         key = valid_uscc(uscc)
-        rows = await self._reader.rows(enterprise_query(selection), {"uscc": key, "today": today()})
+        parameters = {"uscc": key, "today": today(), **self._visibility}
+        rows = await self._reader.rows(enterprise_query(selection), parameters)
         return self._shaper.shape(rows[0]["node"], selection) if rows else None
 
     async def person(self, id_number: str, selection: Selection) -> Node | None:
         bidx = self._cipher.blind_index(PERSON_ID_NUMBER, valid_id_number(id_number))
-        rows = await self._reader.rows(person_query(selection), {"bidx": bidx, "today": today()})
+        parameters = {"bidx": bidx, "today": today(), **self._visibility}
+        rows = await self._reader.rows(person_query(selection), parameters)
         return self._shaper.shape(rows[0]["node"], selection) if rows else None
 
     async def entities(
@@ -40,7 +51,7 @@ class SubjectReads:
             return []
         rows = await self._reader.rows(
             entities_query(enterprise, person),
-            {"representations": representations, "today": today()},
+            {"representations": representations, "today": today(), **self._visibility},
         )
         answers: list[Node | None] = [None] * len(representations)
         for row in rows:

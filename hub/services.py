@@ -20,7 +20,7 @@ from hub.errors import ConfigurationError
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
 from hub.masking import Masker
-from hub.policy import SchemaSurface
+from hub.policy import ENTRY_SCOPE_UNIT, SchemaSurface
 from hub.policy_source import PolicySource
 from hub.settings import Settings
 from hub.signing_keys import ensure_dev_signing_key
@@ -97,7 +97,7 @@ def schema_surface(schema: HubSchema) -> SchemaSurface:
         f"{object_type.name}.{name}"
         for object_type in root_object_types(graphql_schema)
         for name in object_type.fields
-    }
+    } | {ENTRY_SCOPE_UNIT}
     return SchemaSurface(frozenset(operations), frozenset(fields))
 
 

@@ -35,6 +35,7 @@ from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
 from schema.audit import AuditQuery
 from schema.checks import CheckQuery
+from schema.feedback import FeedbackMutation, FeedbackQuery
 from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
@@ -42,8 +43,8 @@ from schema.scalars import Date, DateScalar
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
-QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery, CheckQuery)
-MUTATIONS: tuple[type, ...] = (LifecycleMutation,)
+QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery, CheckQuery, FeedbackQuery)
+MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation)
 MAX_DEPTH = 8
 MAX_ALIASES = 30
 MAX_TOKENS = 2000

@@ -34,13 +34,27 @@ class MeasureKind(Enum):
     RECOMMENDED = "RECOMMENDED"
 
 
+@strawberry.enum(
+    description="Through what a measure reaches a person: the roles of RoleKind, or shares."
+)
+class ReachKind(Enum):
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    PRINCIPAL = "PRINCIPAL"
+    DIRECTOR = "DIRECTOR"
+    SUPERVISOR = "SUPERVISOR"
+    SENIOR_MANAGER = "SENIOR_MANAGER"
+    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+    DIRECTLY_RESPONSIBLE = "DIRECTLY_RESPONSIBLE"
+    SHAREHOLDER = "SHAREHOLDER"
+
+
 @strawberry.type(description="A measure the caller's unit must or may apply, with its proof.")
 class AppliedMeasure:
     code: str
     title: str
     kind: MeasureKind
     entry_id: strawberry.ID
-    reached_as: RoleKind | None = strawberry.field(
+    reached_as: ReachKind | None = strawberry.field(
         description="The role through which it reaches a person; null: the subject itself."
     )
     path: list[str] = strawberry.field(

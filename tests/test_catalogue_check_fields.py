@@ -79,3 +79,10 @@ def test_a_bad_check_field_names_the_measure_and_the_field(
         read_catalogue(_file(tmp_path, code, **fields))
 
     assert caught.value.problems == [problem]
+
+
+def test_every_reach_but_the_subject_can_be_answered_as_reached_as() -> None:
+    from graph.vocabulary import ReachKind as Reach
+    from schema.checks import ReachKind
+
+    assert {k.value for k in ReachKind} == {k.value for k in Reach if k is not Reach.SUBJECT}

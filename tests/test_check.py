@@ -317,6 +317,58 @@ async def test_a_bank_may_not_ask_for_exposure(client: HubClient) -> None:
     assert result["data"] is None
 
 
+async def test_a_retired_measure_is_never_applied_and_a_new_one_reaches_shareholders_R16(
+    client: HubClient, graph: Driver, tmp_path: Path
+) -> None:
+    raw = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    raw["version"] = "2099.1"
+    raw["measures"] = [m for m in raw["measures"] if m["code"] != "M-BLK-MARKET-BAN"]
+    raw["measures"].append(
+        {
+            "code": "M-BLK-SHAREHOLDER-REVIEW",
+            "title": "股东资格审查",
+            "kind": "RECOMMENDED",
+            "list": "BLACK",
+            "domains": ["MARKET"],
+            "reach": ["SHAREHOLDER"],
+            "implementing_kinds": ["AGENCY"],
+            "legal_basis": "测试依据",
+            "duration_months": None,
+        }
+    )
+    path = tmp_path / "measures.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    load_catalogue(graph, "neo4j", path)
+    graph.execute_query(
+        "MATCH (p:Person)-[:HOLDS_ROLE {kind: 'PRINCIPAL'}]->(e:Enterprise {uscc: $uscc}) "
+        "CREATE (p)-[:HOLDS_SHARES {percent: 12.5, from: date('2025-05-01'), to: null}]->(e)",
+        uscc=ACME,
+    )
+
+    enterprise = await check(client, {"uscc": ACME})
+    shareholder = await check(client, {"idNumber": WANG})
+
+    assert "M-BLK-MARKET-BAN" not in _codes(enterprise)
+    assert enterprise["catalogueVersion"] == "2099.1"
+    assert {m["catalogueVersion"] for m in enterprise["measures"]} == {"2099.1"}
+    # WANG's shares date from 2025-05-01: after the act (2025-03-01), so an ACT_DATE measure
+    # does not reach him through them; his principal role still meets the listing-date ban
+    assert [(m["code"], m["reachedAs"]) for m in shareholder["measures"]] == [
+        ("M-BLK-NO-LEGAL-REPRESENTATIVE", "PRINCIPAL")
+    ]
+    graph.execute_query(
+        "MATCH (:Person)-[s:HOLDS_SHARES]->(:Enterprise {uscc: $uscc}) "
+        "SET s.from = date('2024-01-01')",
+        uscc=ACME,
+    )
+    again = await check(client, {"idNumber": WANG})
+    assert [(m["code"], m["reachedAs"]) for m in again["measures"]] == [
+        ("M-BLK-NO-LEGAL-REPRESENTATIVE", "PRINCIPAL"),
+        ("M-BLK-SHAREHOLDER-REVIEW", "SHAREHOLDER"),
+    ]
+    assert again["measures"][1]["path"][2] == "SHAREHOLDER 2024-01-01..open held on 2025-03-01"
+
+
 # --- objections, exits, rewards (R22, R9, R25) ---------------------------------------------
 
 

@@ -1,0 +1,52 @@
+"""The Cypher of execution feedback (R17) and the per-unit figures (R24).
+
+``REPORT_FEEDBACK`` checks and writes in ONE statement: the entry and the measure must exist,
+the measure must be in force in the catalogue and apply to the entry's list, and the reporting
+unit's kind must be one that implements it. It returns ``refusal`` (null when written) and the
+delay in days from the entry's arrival on the platform (``reported_on``, else the
+identification date) to the feedback.
+"""
+
+from __future__ import annotations
+
+REPORT_FEEDBACK = """
+OPTIONAL MATCH (l:ListEntry {id: $entry_id})
+OPTIONAL MATCH (m:Measure {code: $measure_code})
+OPTIONAL MATCH (u:Unit {code: $unit})
+WITH l, m, u,
+     CASE WHEN l IS NULL THEN 'NO_ENTRY'
+          WHEN m IS NULL OR coalesce(m.retired, false) THEN 'NO_MEASURE'
+          WHEN m.list <> l.list THEN 'NOT_FOR_THIS_LIST'
+          WHEN u IS NULL OR NOT u.kind IN m.implementing_kinds THEN 'NOT_YOUR_MEASURE'
+          ELSE null END AS refusal,
+     duration.inDays(coalesce(l.reported_on, l.identified_on), $today).days AS delay_days
+FOREACH (_ IN CASE WHEN refusal IS NULL THEN [1] ELSE [] END |
+  CREATE (f:Feedback {id: $id, measure_code: m.code, outcome: $outcome, note: $note,
+                      unit: u.code, user: $user, at: datetime(), on: $today,
+                      delay_days: delay_days})
+  CREATE (f)-[:ON_ENTRY]->(l)
+  CREATE (f)-[:GIVEN_BY]->(u)
+)
+RETURN refusal, delay_days
+"""
+
+ENTRY_FEEDBACK = """
+MATCH (l:ListEntry {id: $entry_id})
+RETURN head([(l)-[:IDENTIFIED_BY]->(o:Unit) | o.code]) AS owner,
+       [(l)<-[:ON_ENTRY]-(f:Feedback) | f {.id, .measure_code, .outcome, .note, .unit,
+         .delay_days, on: toString(f.on), at: toString(f.at)}] AS feedback
+"""
+
+FEEDBACK_BY_UNIT = """
+MATCH (f:Feedback)
+RETURN f.unit AS unit, count(*) AS feedback, avg(f.delay_days) AS mean_delay_days,
+       max(f.delay_days) AS max_delay_days,
+       count(CASE WHEN f.delay_days > $late_after_days THEN 1 END) AS late
+ORDER BY unit
+"""
+
+CHECKS_BY_UNIT = """
+MATCH (a:AuditEvent) WHERE a.x_checks IS NOT NULL
+RETURN a.unit AS unit, sum(a.x_checks) AS checks, sum(a.x_check_hits) AS hits
+ORDER BY unit
+"""

@@ -1,0 +1,66 @@
+"""Execution feedback in GraphQL (R17; docs/check.md): ``reportFeedback`` for implementing
+units, ``entryFeedback`` for the identifying unit. The work is in ``hub.feedback``."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from hub.nodes import Node
+from schema.info import Info
+from schema.scalars import Date
+from schema.types import _is
+
+
+@strawberry.enum(description="What the implementing unit did with a measure (执行反馈).")
+class FeedbackOutcome(Enum):
+    APPLIED = "APPLIED"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    FAILED = "FAILED"
+
+
+@strawberry.input
+class FeedbackInput:
+    entry_id: strawberry.ID
+    measure_code: str
+    outcome: FeedbackOutcome
+    note: str | None = None
+
+
+@strawberry.type(description="One implementing unit's report on one measure of an entry.")
+class Feedback:
+    id: strawberry.ID
+    entry_id: strawberry.ID
+    measure_code: str
+    outcome: FeedbackOutcome
+    note: str | None
+    unit: str = strawberry.field(description="The implementing unit that reported it.")
+    on: Date
+    delay_days: int = strawberry.field(
+        description="Days from the entry's arrival on the platform to this feedback (R24)."
+    )
+
+    is_type_of = staticmethod(_is("Feedback"))
+
+
+@strawberry.type
+class FeedbackMutation:
+    @strawberry.mutation(description="Report what your unit did with a measure of an entry.")
+    async def report_feedback(self, info: Info, feedback: FeedbackInput) -> Feedback:
+        desk = info.context.feedback
+        assert desk is not None
+        node: Node = await desk.report(
+            str(feedback.entry_id), feedback.measure_code, feedback.outcome.value, feedback.note
+        )
+        return node  # type: ignore[return-value]
+
+
+@strawberry.type
+class FeedbackQuery:
+    @strawberry.field(description="The feedback on one of your unit's entries.")
+    async def entry_feedback(self, info: Info, entry_id: strawberry.ID) -> list[Feedback]:
+        desk = info.context.feedback
+        assert desk is not None
+        nodes: list[Node] = await desk.on_entry(str(entry_id))
+        return nodes  # type: ignore[return-value]

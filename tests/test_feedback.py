@@ -1,0 +1,134 @@
+"""Execution feedback (R17) and the per-unit figures (R24) against the real Neo4j."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graph.catalogue import load_catalogue
+from hub.cli import main
+from hub.clock import today
+from hub.importing.run import import_file
+from hub.settings import Settings
+from hub.stats import unit_stats
+from tests.hubtest import HubClient, codes, hub_client, token
+from tests.test_check import ACME, CLEAN, _records
+
+REPORT = """mutation($f: FeedbackInput!) { reportFeedback(feedback: $f) {
+  id entryId measureCode outcome note unit on delayDays } }"""
+READ = """query($id: ID!) { entryFeedback(entryId: $id) {
+  entryId measureCode outcome note unit on delayDays } }"""
+CHECK = """query($s: SubjectInput!) { check(subject: $s) { verdict } }"""
+
+
+@pytest.fixture
+async def client(graph: Driver, settings: Settings, tmp_path: Path) -> AsyncIterator[HubClient]:
+    load_catalogue(graph, "neo4j")
+    path = tmp_path / "feedback.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in _records()) + "\n", encoding="utf-8"
+    )
+    import_file(settings, path)
+    async with hub_client(settings) as hub:
+        yield hub
+
+
+def _feedback(measure: str, outcome: str = "APPLIED", note: str | None = None) -> dict[str, Any]:
+    return {"f": {"entryId": "E-ACME", "measureCode": measure, "outcome": outcome, "note": note}}
+
+
+async def report(client: HubClient, variables: dict[str, Any]) -> dict[str, Any]:
+    return await client.ask(REPORT, role="implementing_officer", variables=variables)
+
+
+async def test_an_implementing_unit_reports_and_the_identifying_unit_reads_it_R17(
+    client: HubClient,
+) -> None:
+    first = await report(client, _feedback("M-BLK-MARKET-BAN", "FAILED", "系统未对接"))
+    second = await report(client, _feedback("M-BLK-MARKET-BAN", "APPLIED"))
+
+    delay = (today() - date(2025, 6, 1)).days  # imported entry: from its identification date
+    assert "errors" not in first and "errors" not in second
+    assert first["data"]["reportFeedback"]["delayDays"] == delay
+    owner = {"Authorization": f"Bearer {token(client.settings, 'identifying_officer', 'U-MARKET')}"}
+    read = await client.ask(READ, headers=owner, variables={"id": "E-ACME"})
+    assert read["data"]["entryFeedback"] == [
+        {
+            "entryId": "E-ACME",
+            "measureCode": "M-BLK-MARKET-BAN",
+            "outcome": outcome,
+            "note": note,
+            "unit": "U-TAX",
+            "on": today().isoformat(),
+            "delayDays": delay,
+        }
+        for outcome, note in (("FAILED", "系统未对接"), ("APPLIED", None))
+    ]
+
+
+async def test_only_the_identifying_unit_reads_the_feedback_on_its_entries_R17(
+    client: HubClient,
+) -> None:
+    other = await client.ask(READ, role="identifying_officer", variables={"id": "E-ACME"})
+    analyst = await client.ask(READ, role="agency_analyst", variables={"id": "E-ACME"})
+
+    assert codes(other) == ["FORBIDDEN"]  # token unit U-TAX; E-ACME is U-MARKET's
+    assert codes(analyst) == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "measure", "rule"),
+    [
+        ("E-NONE", "M-BLK-MARKET-BAN", "entryId: no such entry"),
+        ("E-ACME", "M-NOT-A-MEASURE", "measureCode: no such measure in the catalogue in force"),
+        ("E-ACME", "M-RED-GREEN-CHANNEL", "measureCode: the measure does not apply to this entry"),
+        ("E-ACME", "M-BLK-LOAN-PRICING", "measureCode: your unit's kind does not implement"),
+    ],
+)
+async def test_feedback_on_a_measure_that_does_not_concern_the_unit_is_refused_R17(
+    client: HubClient, graph: Driver, entry: str, measure: str, rule: str
+) -> None:
+    variables = {"f": {"entryId": entry, "measureCode": measure, "outcome": "APPLIED"}}
+    result = await report(client, variables)
+
+    assert codes(result) == ["BAD_INPUT"]
+    assert result["errors"][0]["message"].startswith(rule)
+    records, _, _ = graph.execute_query("MATCH (f:Feedback) RETURN count(f) AS n")
+    assert records[0]["n"] == 0
+
+
+async def test_stats_count_checks_hits_and_feedback_per_unit_R24(
+    client: HubClient,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for subject in ({"uscc": ACME}, {"uscc": CLEAN}, {"uscc": ACME}):
+        await client.ask(CHECK, role="implementing_officer", variables={"s": subject})
+    await report(client, _feedback("M-BLK-MARKET-BAN"))
+
+    delay = (today() - date(2025, 6, 1)).days
+    assert unit_stats(settings) == [
+        {
+            "unit": "U-TAX",
+            "checks": 3,
+            "hits": 2,
+            "feedback": 1,
+            "mean_delay_days": float(delay),
+            "max_delay_days": delay,
+            "late": 1,
+        }
+    ]
+    monkeypatch.setenv("CREDIT_HUB_NEO4J_URI", settings.neo4j_uri)
+    monkeypatch.setenv("CREDIT_HUB_DATA_DIR", str(settings.data_dir))
+    assert main(["stats"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "unit\tchecks\thits\tfeedback\tmean_delay_days\tmax_delay_days\tlate",
+        f"U-TAX\t3\t2\t1\t{float(delay)}\t{delay}\t1\tLATE",
+    ]

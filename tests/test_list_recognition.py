@@ -1,0 +1,125 @@
+"""``credit-hub import --signed FILE --trust KEYS`` (R18): another platform's lists, verified
+before anything is written, recognised with their origin (hub/list_recognition.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from neo4j import Driver
+
+from hub import cli
+from hub.court_feed import entry_id, import_court_feed
+from hub.importing.run import import_file
+from hub.list_recognition import recognise
+from hub.settings import Settings
+from hub.snapshots import SnapshotRefused
+from tests.hubtest import ACME, DATA, LI_SI, audit_events
+
+COURT_CASE = entry_id("U-COURT-CY", "(2023)京0105执1234号")
+PERFORMED_CASE = entry_id("U-COURT-CY", "(2022)京0105执77号")
+
+
+@pytest.fixture
+def snapshot(
+    settings: Settings,
+    graph: Driver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[Path, Path]:
+    """Platform CITY-A's snapshot and trust entry; then the graph is emptied for platform B."""
+    import_file(settings, DATA / "small_city.jsonl")
+    import_court_feed(settings, DATA / "court_feed.jsonl")
+    monkeypatch.setenv("CREDIT_HUB_NEO4J_URI", settings.neo4j_uri)
+    monkeypatch.setenv("CREDIT_HUB_DATA_DIR", str(settings.data_dir))
+    out = tmp_path / "snapshot.json"
+    argv = ["export", "--platform", "CITY-A", "--since", "2022-01-01", "--out", str(out)]
+    assert cli.main([*argv, "--trust-entry"]) == 0
+    trust = tmp_path / "trusted-keys.json"
+    entry = orjson.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    trust.write_bytes(orjson.dumps({"keys": [entry]}))
+    graph.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    return out, trust
+
+
+def _entries(graph: Driver) -> dict[str, dict[str, Any]]:
+    records, _, _ = graph.execute_query(
+        "MATCH (l:ListEntry)-[:IDENTIFIED_BY]->(u:Unit) "
+        "RETURN l {.*, unit: u.code, unit_kind: u.kind} AS entry",
+        database_="neo4j",
+    )
+    return {r["entry"]["id"]: r["entry"] for r in records}
+
+
+def test_recognised_entries_keep_their_origin(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path]
+) -> None:
+    # Platform B knows one of the enterprises, under its own name.
+    graph.execute_query(
+        "CREATE (:Enterprise {uscc: $uscc, name: 'B 的名称'})", uscc=ACME, database_="neo4j"
+    )
+    path, trust = snapshot
+    summary = recognise(settings, path, trust)
+    assert summary.entries.created == summary.entries.records > 0
+    entries = _entries(graph)
+    tax = entries["CITY-A.E-2021-0001"]
+    assert (tax["unit"], tax["unit_kind"]) == ("CITY-A.U-TAX", "PLATFORM")
+    assert (tax["list"], tax["status"]) == ("BLACK", "ACTIVE")
+    court = entries[f"CITY-A.{COURT_CASE}"]
+    assert court["unit"] == "CITY-A.U-COURT-CY"
+    assert entries[f"CITY-A.{PERFORMED_CASE}"]["status"] == "EXITED"
+    records, _, _ = graph.execute_query(
+        "MATCH (e:Enterprise) RETURN e.uscc AS uscc, e.name AS name", database_="neo4j"
+    )
+    names = {r["uscc"]: r["name"] for r in records}
+    assert names == {ACME: "B 的名称"}  # a known subject is left as it is
+    # Unknown subjects are created from the snapshot (identity numbers sealed, as on import).
+    records, _, _ = graph.execute_query("MATCH (p:Person) RETURN p", database_="neo4j")
+    persons = [dict(r["p"]) for r in records]
+    assert sorted(p["name"] for p in persons) == ["李四", "王五"]
+    assert all(p["id_number_ct"] and LI_SI not in str(p) for p in persons)
+
+
+def test_the_same_or_an_older_snapshot_is_a_replay(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path]
+) -> None:
+    path, trust = snapshot
+    recognise(settings, path, trust)
+    before = _entries(graph)
+    with pytest.raises(SnapshotRefused, match="replay"):
+        recognise(settings, path, trust)
+    assert _entries(graph) == before
+
+
+def test_a_revoked_key_or_an_altered_file_writes_nothing(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    path, trust = snapshot
+    keys = orjson.loads(trust.read_bytes())
+    keys["keys"][0]["revoked"] = True
+    revoked = tmp_path / "revoked.json"
+    revoked.write_bytes(orjson.dumps(keys))
+    with pytest.raises(SnapshotRefused, match="revoked"):
+        recognise(settings, path, revoked)
+    document = orjson.loads(path.read_bytes())
+    document["payload"]["entries"][0]["list"] = "RED"
+    altered = tmp_path / "altered.json"
+    altered.write_bytes(orjson.dumps(document))
+    with pytest.raises(SnapshotRefused, match="digest"):
+        recognise(settings, altered, trust)
+    assert _entries(graph) == {}
+
+
+def test_the_command_recognises_and_refuses_a_replay(
+    graph: Driver, snapshot: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, trust = snapshot
+    assert cli.main(["import", "--signed", str(path), "--trust", str(trust)]) == 0
+    assert "CITY-A.E-2021-0001" in _entries(graph)
+    assert cli.main(["import", "--signed", str(path), "--trust", str(trust)]) == 1
+    assert "replay" in capsys.readouterr().err
+    decisions = [e["decision"] for e in audit_events(graph) if e["operations"] == ["Cli.import"]]
+    assert sorted(decisions) == ["ALLOWED", "BAD_INPUT"]  # the graph was emptied before
