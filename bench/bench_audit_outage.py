@@ -306,6 +306,7 @@ def main() -> int:
     parser.add_argument("--outage", type=float, default=10.0)
     parser.add_argument("--after", type=float, default=12.0)
     parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--skip-outage", action="store_true")
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="audit-outage-", dir=ROOT / ".local"))
     credit_dir, audit_dir = data / "credit", data / "audit"
@@ -329,6 +330,8 @@ def main() -> int:
         headers = _headers(settings)
         if not args.skip_overhead:
             overhead(data, credit, headers, keys, args)
+        if args.skip_outage:
+            return 0
         return outage(data, credit, audit_dir, audit_port, headers, keys, args)
     finally:
         local_neo4j.stop(audit_dir)

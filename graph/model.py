@@ -96,6 +96,12 @@ AUDIT_INDEXES: tuple[LiteralString, ...] = (
     AUDIT_DISCLOSURE_SUBJECT_AT_INDEX,
 )
 
+# Daily quotas (hub/quota.py): one counter per unit and day, however many processes MERGE it.
+DAILY_QUOTA_UNIQUE = (
+    "CREATE CONSTRAINT daily_quota_unit_day IF NOT EXISTS "
+    "FOR (q:DailyQuota) REQUIRE (q.unit, q.day) IS UNIQUE"
+)
+
 CONSTRAINTS: tuple[LiteralString, ...] = (
     UNIT_CODE_UNIQUE,
     ENTERPRISE_USCC_UNIQUE,
@@ -106,6 +112,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     TRANSITION_IDEMPOTENCY_KEY_UNIQUE,
     OBJECTION_ID_UNIQUE,
     REPAIR_APPLICATION_ID_UNIQUE,
+    DAILY_QUOTA_UNIQUE,
     *AUDIT_CONSTRAINTS,
 )
 INDEXES: tuple[LiteralString, ...] = (

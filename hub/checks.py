@@ -8,7 +8,11 @@ the caller's measures are decided here from what it returns:
   a measure reaches through a role held on the reach date; SUSPENDED: the only restricting
   entries are under objection (R22); REWARDED: an effective red entry and nothing else; CLEAR.
 * measures — those of effective entries (never of an entry under objection) whose implementing
-  kinds include the caller's unit kind (narrowed to FINANCIAL for a bank purpose).
+  kinds include the caller's unit kind (narrowed to FINANCIAL for a bank purpose);
+* incentives (R25) — ``hub.incentives``;
+* ``appointment`` — the measures in force whose ``bars_appointment_as`` names the post.
+
+Each checked subject counts in the audit record's ``x_checks`` / ``x_check_hits`` (R24).
 """
 
 from __future__ import annotations

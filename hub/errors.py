@@ -15,6 +15,11 @@ class HubError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def details(self) -> dict[str, object]:
+        """Extra public facts for ``extensions`` (e.g. when a quota resets)."""
+        return {}
+
 
 class Unauthenticated(HubError):
     code = "UNAUTHENTICATED"

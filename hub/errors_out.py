@@ -14,8 +14,8 @@ log = logging.getLogger("credit_hub.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"message": message, "extensions": {"code": code}}
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code, **(details or {})}}
 
 
 def format_graphql_error(
@@ -23,7 +23,7 @@ def format_graphql_error(
 ) -> dict[str, Any]:
     original = error.original_error
     if isinstance(original, HubError) and original.code != "INTERNAL":
-        body = error_body(original.code, original.message)
+        body = error_body(original.code, original.message, original.details)
     elif original is None:
         # Syntax and validation errors: the client's query is at fault.
         message = error.message if suggestions else _SUGGESTION.sub("", error.message)

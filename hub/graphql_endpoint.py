@@ -81,7 +81,7 @@ class GraphQLEndpoint:
             outcome.decision = "ERROR" if public.code == "INTERNAL" else public.code
             outcome.error_codes.append(public.code)
             status = public.http_status
-            body = {"errors": [error_body(public.code, public.message)]}
+            body = {"errors": [error_body(public.code, public.message, public.details)]}
         payload = orjson.dumps(body)
         try:
             await self._hub.audit_log.write(
@@ -98,6 +98,7 @@ class GraphQLEndpoint:
         outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
         outcome.purpose = _purpose(request.headers.get("x-purpose"))
         outcome.request = await _read_request(request, self._hub.settings.max_body_bytes)
+        await self._hub.quotas.take(outcome.caller.unit, outcome.caller.roles)
         return 200, await self._execute(outcome.request, outcome.caller, outcome)
 
     async def _execute(

@@ -20,8 +20,9 @@ from hub.errors import ConfigurationError
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
 from hub.masking import Masker
-from hub.policy import ENTRY_SCOPE_UNIT, SchemaSurface
+from hub.policy import ENTRY_SCOPE_UNIT, SchemaSurface, policy_dir
 from hub.policy_source import PolicySource
+from hub.quota import Quotas, read_quotas
 from hub.settings import Settings
 from hub.signing_keys import ensure_dev_signing_key
 from schema.build import HubSchema, build_schema, root_object_types
@@ -36,6 +37,7 @@ class Hub:
     masker: Masker
     verifier: TokenVerifier
     policies: PolicySource
+    quotas: Quotas
     schema: HubSchema
     admin_schema: HubSchema
     audit_log: AuditLog
@@ -70,6 +72,11 @@ class Hub:
             cipher=cipher,
             masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
             verifier=_verifier(settings),
+            quotas=Quotas(
+                driver,
+                settings.neo4j_database,
+                read_quotas((settings.policy_dir or policy_dir()) / "quotas.csv"),
+            ),
             policies=PolicySource(schema_surface(schema), audit_log.write, settings.policy_dir),
             schema=schema,
             admin_schema=build_schema(introspection=True),

@@ -18,7 +18,7 @@ from hub.importing.run import import_file
 from hub.seeding.codes import random_uscc
 from hub.settings import Settings
 from tests.hubtest import HubClient, audit_events, codes, hub_client
-from tests.test_check import ACME, EXCO, LAPSED, QIAN, TRADING, ZHANG, _records
+from tests.test_check import ACME, EXCO, LAPSED, QIAN, TRADING, UNKNOWN, ZHANG, _records
 
 NOMINEE = "452728198305308898"  # a nominee director of FANOUT + 50 enterprises: a super node
 
@@ -163,3 +163,9 @@ async def test_exposure_is_information_only_and_one_round_trip(
     assert record["x_round_trips"] == 1
     assert record["operations"] == ["Query.exposure"]
     assert f"Enterprise:{TRADING}" in record["subjects"]
+
+
+async def test_an_unknown_subject_has_no_exposure(client: HubClient) -> None:
+    answer = await exposure(client, {"uscc": UNKNOWN}, 2)
+
+    assert answer == {"found": False, "depth": 2, "capped": False, "items": []}

@@ -123,3 +123,23 @@ def test_the_command_recognises_and_refuses_a_replay(
     assert "replay" in capsys.readouterr().err
     decisions = [e["decision"] for e in audit_events(graph) if e["operations"] == ["Cli.import"]]
     assert sorted(decisions) == ["ALLOWED", "BAD_INPUT"]  # the graph was emptied before
+
+
+async def test_a_local_unit_may_not_exit_a_recognised_entry(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path]
+) -> None:
+    from tests.hubtest import codes, hub_client, token
+
+    path, trust = snapshot
+    recognise(settings, path, trust)
+    mutation = "mutation($i: ExitInput!) { exitEntry(input: $i) { __typename } }"
+    async with hub_client(settings) as client:
+        headers = {"Authorization": f"Bearer {token(settings, 'identifying_officer', 'U-TAX')}"}
+        result = await client.ask(
+            mutation,
+            variables={"i": {"entryId": "CITY-A.E-2021-0001", "reason": "STANDARD_CHANGED"}},
+            headers=headers,
+            purpose=None,
+        )
+    assert codes(result) == ["FORBIDDEN"], result
+    assert _entries(graph)["CITY-A.E-2021-0001"]["status"] == "ACTIVE"
