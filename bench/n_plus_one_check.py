@@ -28,12 +28,17 @@ from hub.settings import Settings
 IN_FORCE = (
     "l.status IN ['ACTIVE', 'OBJECTED'] AND (l.valid_until IS NULL OR l.valid_until >= $today)"
 )
-ENTERPRISE = "MATCH (s:Enterprise {uscc: $key}) RETURN elementId(s) AS id"
-PERSON = "MATCH (s:Person {id_number_bidx: $key}) RETURN elementId(s) AS id"
-ENTRIES = f"MATCH (s)<-[:CONCERNS]-(l:ListEntry) WHERE elementId(s) = $id AND {IN_FORCE} RETURN l"
+ENTERPRISE = "MATCH (s:Enterprise {uscc: $key}) RETURN s.uscc AS key"
+PERSON = "MATCH (s:Person {id_number_bidx: $key}) RETURN s.id_number_bidx AS key"
+ENTERPRISE_ENTRIES = (
+    f"MATCH (:Enterprise {{uscc: $key}})<-[:CONCERNS]-(l:ListEntry) WHERE {IN_FORCE} RETURN l"
+)
+PERSON_ENTRIES = (
+    f"MATCH (:Person {{id_number_bidx: $key}})<-[:CONCERNS]-(l:ListEntry) WHERE {IN_FORCE} RETURN l"
+)
 ROLES = (
-    "MATCH (s)-[r:HOLDS_ROLE|HOLDS_SHARES]->(e:Enterprise) WHERE elementId(s) = $id "
-    "RETURN r, elementId(e) AS enterprise"
+    "MATCH (:Person {id_number_bidx: $key})-[r:HOLDS_ROLE|HOLDS_SHARES]->(e:Enterprise) "
+    "RETURN r, e.uscc AS enterprise"
 )
 MEASURES = (
     "MATCH (m:Measure) WHERE m.list = $list AND NOT coalesce(m.retired, false) "
@@ -50,17 +55,17 @@ async def naive_check(session: AsyncSession, subject: dict[str, str], today: dat
         return [record.data() async for record in result]
 
     await rows(UNIT, unit="U-TAX")
-    head = ENTERPRISE if "uscc" in subject else PERSON
-    found = await rows(head, key=subject.get("uscc") or subject["bidx"])
-    if not found:
+    is_person = "bidx" in subject
+    key = subject["bidx"] if is_person else subject["uscc"]
+    if not await rows(PERSON if is_person else ENTERPRISE, key=key):
         return 0
     hits = 0
-    entries = await rows(ENTRIES, id=found[0]["id"], today=today)
+    entries = await rows(PERSON_ENTRIES if is_person else ENTERPRISE_ENTRIES, key=key, today=today)
     for entry in entries:
         hits += len(await rows(MEASURES, list=entry["l"]["list"], domain=entry["l"]["domain"]))
-    if "bidx" in subject:
-        for role in await rows(ROLES, id=found[0]["id"]):
-            for entry in await rows(ENTRIES, id=role["enterprise"], today=today):
+    if is_person:
+        for role in await rows(ROLES, key=key):
+            for entry in await rows(ENTERPRISE_ENTRIES, key=role["enterprise"], today=today):
                 measures = await rows(
                     MEASURES, list=entry["l"]["list"], domain=entry["l"]["domain"]
                 )

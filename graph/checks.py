@@ -18,6 +18,11 @@ For each subject, in input order, it returns:
 
 Retired measures are skipped. Which measures the caller's unit applies is decided by the hub
 (``hub.checks``) from ``implementing_kinds``; the verdict needs every measure.
+
+Entries are matched as ``(s)<-[:CONCERNS]-(l)`` with ``'ListEntry' IN labels(l)``, not
+``(l:ListEntry)``: with the label, the planner may start from the ``ListEntry(status)`` index
+and scan every entry in force for each subject (measured: 60-80 ms a check at 100k
+enterprises) instead of expanding from the subject (about 1 ms).
 """
 
 from __future__ import annotations
@@ -38,8 +43,8 @@ OPTIONAL MATCH (e:Enterprise {uscc: q.uscc})
 OPTIONAL MATCH (p:Person {id_number_bidx: q.bidx})
 WITH catalogue, catalogue_version, unit_kind, clean_measures, q, coalesce(e, p) AS s
 CALL (s, catalogue) {
-  OPTIONAL MATCH (s)<-[:CONCERNS]-(l:ListEntry)
-  WHERE l.status IN ['ACTIVE', 'OBJECTED']
+  OPTIONAL MATCH (s)<-[:CONCERNS]-(l)
+  WHERE 'ListEntry' IN labels(l) AND l.status IN ['ACTIVE', 'OBJECTED']
     AND (l.valid_until IS NULL OR l.valid_until >= $today)
   WITH l, [m IN catalogue
     WHERE l IS NOT NULL AND m.list = l.list AND ('*' IN m.domains OR l.domain IN m.domains)
@@ -58,8 +63,8 @@ CALL (s, catalogue) {
   }) AS own
 }
 CALL (s, catalogue) {
-  OPTIONAL MATCH (s:Person)-[r:HOLDS_ROLE|HOLDS_SHARES]->(x:Enterprise)<-[:CONCERNS]-(l:ListEntry)
-  WHERE l.status IN ['ACTIVE', 'OBJECTED']
+  OPTIONAL MATCH (s:Person)-[r:HOLDS_ROLE|HOLDS_SHARES]->(x:Enterprise)<-[:CONCERNS]-(l)
+  WHERE 'ListEntry' IN labels(l) AND l.status IN ['ACTIVE', 'OBJECTED']
     AND (l.valid_until IS NULL OR l.valid_until >= $today)
   WITH r, x, l, catalogue,
        CASE type(r) WHEN 'HOLDS_SHARES' THEN 'SHAREHOLDER' ELSE r.kind END AS kind
@@ -84,8 +89,9 @@ CALL (s, catalogue) {
   }) AS reached
 }
 CALL (s) {
-  OPTIONAL MATCH (s)<-[:CONCERNS]-(l:ListEntry)
-  WHERE l.list IN ['BLACK', 'WATCH'] AND l.status IN ['ACTIVE', 'OBJECTED', 'EXITED']
+  OPTIONAL MATCH (s)<-[:CONCERNS]-(l)
+  WHERE 'ListEntry' IN labels(l) AND l.list IN ['BLACK', 'WATCH']
+    AND l.status IN ['ACTIVE', 'OBJECTED', 'EXITED']
     AND coalesce(l.exit_reason, '') <> 'LISTED_IN_ERROR'
   RETURN max(CASE WHEN l IS NULL THEN null
                   WHEN l.status = 'EXITED' THEN coalesce(l.exited_on, l.valid_until)

@@ -7,7 +7,9 @@ each with the walk that leads to it (relationships with their kinds and dates).
 
 Bounds, so a "super node" (a nominee director with thousands of roles) can not blow the query
 up: each node is expanded at most ``$fanout`` times, and each level keeps at most ``$max_walks``
-walks. ``capped`` says whether a bound cut anything off.
+walks. ``capped`` says whether a bound cut anything off. Entries are matched without the
+``:ListEntry`` label (``'ListEntry' IN labels(l)``) so the planner expands from the walked
+node instead of starting from the ``ListEntry(status)`` index (see ``graph.checks``).
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ WITH s0, walks,
      OR size([w IN walks WHERE size(w.rels) = 3]) >= $max_walks AS capped
 UNWIND walks AS w
 WITH s0, capped, w, w.nodes[size(w.nodes) - 1] AS t
-OPTIONAL MATCH (t)<-[:CONCERNS]-(l:ListEntry)
-WHERE l.status IN ['ACTIVE', 'OBJECTED'] AND (l.valid_until IS NULL OR l.valid_until >= $today)
+OPTIONAL MATCH (t)<-[:CONCERNS]-(l)
+WHERE 'ListEntry' IN labels(l) AND l.status IN ['ACTIVE', 'OBJECTED']
+  AND (l.valid_until IS NULL OR l.valid_until >= $today)
 WITH s0, capped, w, l, coalesce(l.act_date, l.identified_on) AS act_on, last(w.rels) AS r
 RETURN CASE WHEN s0:Person THEN 'Person' ELSE 'Enterprise' END AS label,
        coalesce(s0.uscc, s0.id) AS key, capped,

@@ -35,6 +35,7 @@ from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
 from schema.audit import AuditQuery
 from schema.checks import CheckQuery
+from schema.cost import QueryCostRule
 from schema.feedback import FeedbackMutation, FeedbackQuery
 from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
@@ -49,7 +50,7 @@ MAX_DEPTH = 8
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 CACHE_SIZE = 1024
-LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
+LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES), QueryCostRule)
 ENTITY_KEYS = {"Enterprise": "uscc", "Person": "id"}
 
 
