@@ -51,6 +51,9 @@ class Shaper:
                 node[key] = self._leaf(f"{selection.type_name}.{name}", value)
         return node
 
+    def note_denied(self, coordinate: str) -> None:
+        self._disclosure.denied.add(coordinate)
+
     def restrict(self, type_name: str, values: dict[str, Any]) -> Node:
         """A result object (not read through a projection) as the caller may see it: only the
         fields the policy allows, masked as it says. Nested values must be shaped already."""

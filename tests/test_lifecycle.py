@@ -471,3 +471,14 @@ async def test_a_late_report_is_tracked_in_chinese_working_days_R6(client: HubCl
     # (Oct 1-7), then Oct 8 and 9.
     assert entry["reportDeadline"] == "2026-10-09"
     assert entry["reportedLate"] is True
+
+
+async def test_another_units_entry_history_reads_as_absent_and_is_audited(
+    client: HubClient, graph: Driver
+) -> None:
+    black = await propose(client, proposal("BLACK", uscc=TRADING))
+    query = "query($id: ID!) { entryHistory(id: $id) { entry { id } } }"
+    foreign = await officer(client, query, unit="U-MARKET", id=black)
+    missing = await officer(client, query, unit="U-MARKET", id="E-DOES-NOT-EXIST")
+    assert foreign == missing == {"data": {"entryHistory": None}}
+    assert audit_events(graph)[-2]["denied"] == ["Query.entryHistory"]

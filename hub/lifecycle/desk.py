@@ -148,9 +148,8 @@ class ListDesk:
 
     async def history(self, entry_id: str) -> Node | None:
         found = await self._history.of(entry_id)
-        if found is None:
+        if found is None or not self._may_read(found, "Query.entryHistory"):
             return None
-        self._may_read(found["entry"]["identifying_unit"], "Query.entryHistory")
         return self._shaper.restrict(
             "EntryHistory",
             {
@@ -167,9 +166,8 @@ class ListDesk:
 
     async def status_at(self, entry_id: str, day: date) -> Node | None:
         found = await self._history.of(entry_id)
-        if found is None:
+        if found is None or not self._may_read(found, "Query.entryStatusAt"):
             return None
-        self._may_read(found["entry"]["identifying_unit"], "Query.entryStatusAt")
         status, in_force = self._history.status_on(found, day)
         return self._shaper.restrict(
             "EntryStatusAt",
@@ -181,6 +179,11 @@ class ListDesk:
             },
         )
 
-    def _may_read(self, owner: str, operation: str) -> None:
-        if not self._decisions.may_act_on(operation, owner, self._actor.unit):
-            raise Forbidden(f"{operation}: another unit's entry")
+    def _may_read(self, found: dict[str, Any], operation: str) -> bool:
+        """Another unit's entry reads as absent (null), exactly like a missing one: the answer
+        does not tell whether an entry id exists. The refusal is audited as denied."""
+        owner = found["entry"]["identifying_unit"]
+        if self._decisions.may_act_on(operation, owner, self._actor.unit):
+            return True
+        self._shaper.note_denied(operation)
+        return False
