@@ -41,7 +41,7 @@ SET l.version = coalesce(l.version, 0)
 WITH l
 MATCH (l)-[:IDENTIFIED_BY]->(u:Unit)
 MATCH (l)-[:CONCERNS]->(s)
-RETURN l{.*} AS stored, u.code AS unit, s:Person AS subject_is_person
+RETURN l{.*} AS stored, u.code AS unit, u.kind AS unit_kind, s:Person AS subject_is_person
 """
 
 SUBJECTS_STATE: LiteralString = """
@@ -191,6 +191,7 @@ RETURN b.watch_months_after_exit AS months, b.domain AS domain, b.basis AS basis
 DUE_TO_EXPIRE: LiteralString = """
 MATCH (l:ListEntry)
 WHERE l.status IN ['PROPOSED', 'PUBLIC_NOTICE', 'ACTIVE', 'OBJECTED'] AND l.valid_until < $today
+  AND NOT EXISTS { (l)-[:IDENTIFIED_BY]->(:Unit {kind: 'PLATFORM'}) }
 RETURN l.id AS id ORDER BY id LIMIT $limit
 """
 

@@ -143,3 +143,28 @@ async def test_a_local_unit_may_not_exit_a_recognised_entry(
         )
     assert codes(result) == ["FORBIDDEN"], result
     assert _entries(graph)["CITY-A.E-2021-0001"]["status"] == "ACTIVE"
+
+
+async def test_no_local_step_moves_a_recognised_entry_not_even_an_objection_R18(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path]
+) -> None:
+    from tests.hubtest import hub_client, token
+
+    path, trust = snapshot
+    recognise(settings, path, trust)
+    mutation = (
+        "mutation($i: ObjectionInput!) { raiseObjection(input: $i) { __typename "
+        "... on TransitionNotAllowed { message } } }"
+    )
+    async with hub_client(settings) as client:
+        headers = {"Authorization": f"Bearer {token(settings, 'implementing_officer', 'U-TAX')}"}
+        result = await client.ask(
+            mutation,
+            variables={"i": {"entryId": "CITY-A.E-2021-0001", "grounds": "not us"}},
+            headers=headers,
+            purpose=None,
+        )
+    answer = result["data"]["raiseObjection"]
+    assert answer["__typename"] == "TransitionNotAllowed"
+    assert "recognised from another platform (R18)" in answer["message"]
+    assert _entries(graph)["CITY-A.E-2021-0001"]["status"] == "ACTIVE"

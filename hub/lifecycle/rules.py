@@ -58,6 +58,9 @@ class EntryState:
     list: ListKind
     status: EntryStatus
     unit: str
+    recognised: bool
+    """Recognised from another platform (R18): never moved here; its changes arrive by the
+    channel it came through."""
     subject_is_person: bool
     version: int
     valid_until: date | None

@@ -258,6 +258,13 @@ class LifecycleService:
                     return _replayed(replay[0])
             entry = await _lock(tx, step.entry_id)
             authorize(step.action, entry.unit)
+            if entry.recognised:
+                raise rules.not_allowed(
+                    entry,
+                    step.action,
+                    "recognised from another platform (R18); its changes arrive by the "
+                    "channel it came through",
+                )
             if step.expected_version is not None and step.expected_version != entry.version:
                 raise Refusal(
                     "VersionConflict",
@@ -321,6 +328,7 @@ async def _lock(tx: AsyncManagedTransaction, entry_id: str) -> EntryState:
         list=ListKind(stored["list"]),
         status=EntryStatus(stored["status"]),
         unit=row["unit"],
+        recognised=row["unit_kind"] == "PLATFORM",
         subject_is_person=bool(row["subject_is_person"]),
         version=int(stored.get("version") or 0),
         valid_until=_date(stored.get("valid_until")),
