@@ -27,6 +27,7 @@ from hub.importing.records import (
     SubjectKind,
     Unit,
 )
+from hub.lifecycle.rules import EXIT_REASONS
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -248,28 +249,7 @@ def _check_entry_repair(
     _not_before(r, "repair_earliest", repair_earliest, "identified_on", identified_on)
 
 
-_EXITS_OF = {
-    ListKind.RED: {
-        ExitReason.LISTED_IN_ERROR,
-        ExitReason.BLACK_LISTED,
-        ExitReason.WATCH_LISTED,
-        ExitReason.MISUSED_REWARDS,
-        ExitReason.EXPIRED,
-        ExitReason.STANDARD_CHANGED,
-    },
-    ListKind.BLACK: {
-        ExitReason.LISTED_IN_ERROR,
-        ExitReason.CREDIT_REPAIRED,
-        ExitReason.EXPIRED,
-        ExitReason.STANDARD_CHANGED,
-    },
-    ListKind.WATCH: {
-        ExitReason.LISTED_IN_ERROR,
-        ExitReason.CREDIT_REPAIRED,
-        ExitReason.EXPIRED,
-        ExitReason.STANDARD_CHANGED,
-    },
-}
+_EXITS_OF = EXIT_REASONS  # the lifecycle's own list (R5, R7, R8): one source
 
 
 def _check_entry_exit(
