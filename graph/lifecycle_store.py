@@ -142,36 +142,40 @@ CREATE_OBJECTION: LiteralString = """
 MATCH (l:ListEntry {id: $id})
 CREATE (o:Objection)-[:AGAINST]->(l)
 SET o = $objection
-RETURN o.id AS id
+RETURN count(o) AS written
 """
 
-LOCK_OBJECTION: LiteralString = """
+OBJECTION_ENTRY: LiteralString = """
 MATCH (o:Objection {id: $id})-[:AGAINST]->(l:ListEntry)
-SET o.status = o.status
-RETURN o.status AS status, l.id AS entry_id
+RETURN l.id AS entry_id
 """
 
+# Decided only if still pending, in the step's transaction (under the entry's lock): a
+# concurrent second decision finds nothing to decide.
 DECIDE_OBJECTION: LiteralString = """
 MATCH (o:Objection {id: $objection_id})
+WHERE o.status = 'PENDING'
 SET o += $decision
+RETURN count(o) AS written
 """
 
 CREATE_REPAIR_APPLICATION: LiteralString = """
 MATCH (l:ListEntry {id: $id})
 CREATE (a:RepairApplication)-[:TO_REPAIR]->(l)
 SET a = $application
-RETURN a.id AS id
+RETURN count(a) AS written
 """
 
-LOCK_REPAIR_APPLICATION: LiteralString = """
+REPAIR_APPLICATION_ENTRY: LiteralString = """
 MATCH (a:RepairApplication {id: $id})-[:TO_REPAIR]->(l:ListEntry)
-SET a.status = a.status
-RETURN a.status AS status, l.id AS entry_id
+RETURN l.id AS entry_id
 """
 
 DECIDE_REPAIR_APPLICATION: LiteralString = """
 MATCH (a:RepairApplication {id: $application_id})
+WHERE a.status = 'PENDING'
 SET a += $decision
+RETURN count(a) AS written
 """
 
 # R3 at the moment a red entry takes effect.

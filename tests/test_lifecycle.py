@@ -482,3 +482,28 @@ async def test_another_units_entry_history_reads_as_absent_and_is_audited(
     missing = await officer(client, query, unit="U-MARKET", id="E-DOES-NOT-EXIST")
     assert foreign == missing == {"data": {"entryHistory": None}}
     assert audit_events(graph)[-2]["denied"] == ["Query.entryHistory"]
+
+
+async def test_a_repair_application_is_decided_once_even_by_concurrent_decisions_R21(
+    client: HubClient, clock: Clock, graph: Driver
+) -> None:
+    black = await propose(client, proposal("BLACK", uscc=TRADING))
+    await activate(client, clock, black, "BLACK")
+    applied = await step(
+        client, "applyForRepair", "RepairApplicationInput", entryId=black, statement="paid"
+    )
+    decide = "mutation($i: RepairDecisionInput!) { decideRepair(input: $i) { %s } }" % STEP_FIELDS
+    answers = await asyncio.gather(
+        *(
+            officer(client, decide, i={"applicationId": applied["applicationId"], "approve": ok})
+            for ok in (False, True, False, True)
+        )
+    )
+    kinds = sorted(a["data"]["decideRepair"]["__typename"] for a in answers)
+    assert kinds == ["EntryTransitioned"] + ["TransitionNotAllowed"] * 3
+    records, _, _ = graph.execute_query(
+        "MATCH (a:RepairApplication) RETURN a.status AS status", database_="neo4j"
+    )
+    assert [r["status"] for r in records] in (["APPROVED"], ["REJECTED"])
+    history = await entry_state(client, black)
+    assert [t["action"] for t in history["transitions"]].count("decideRepair") == 1

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, LiteralString
 
 from dateutil.relativedelta import relativedelta
 from neo4j import AsyncDriver, AsyncManagedTransaction
@@ -154,7 +154,7 @@ class LifecycleService:
                 changes.update({k: v for k, v in vars(correction).items() if v is not None})
             return StepPlan(changes, side_write=side)
 
-        entry_id = await self._objection_entry(objection_id)
+        entry_id = await self._entry_of(store.OBJECTION_ENTRY, objection_id, "objection")
         return await self._step(actor, _with_entry(step, entry_id), authorize, plan)
 
     async def apply_for_repair(self, actor: Actor, step: Step, authorize: Authorize) -> Entry:
@@ -206,7 +206,9 @@ class LifecycleService:
                 follow_up_watch=rules.follows_with_watch(entry.list, ExitReason.CREDIT_REPAIRED),
             )
 
-        entry_id = await self._application_entry(application_id)
+        entry_id = await self._entry_of(
+            store.REPAIR_APPLICATION_ENTRY, application_id, "repair application"
+        )
         return await self._step(actor, _with_entry(step, entry_id), authorize, plan)
 
     async def exit_entry(self, actor: Actor, step: Step, authorize: Authorize) -> Entry:
@@ -283,32 +285,12 @@ class LifecycleService:
             result = await self._write(lambda tx: _replay_or_fail(tx, key, today))
         return result
 
-    async def _objection_entry(self, objection_id: str) -> str:
-        rows = await self._write(lambda tx: store.run(tx, store.LOCK_OBJECTION, id=objection_id))
+    async def _entry_of(self, statement: LiteralString, thing_id: str, what: str) -> str:
+        """The entry an objection or a repair application is against. Whether it is still
+        pending is checked again when it is decided, inside the step's transaction."""
+        rows = await self._write(lambda tx: store.run(tx, statement, id=thing_id))
         if not rows:
-            raise NotFound(f"objection {objection_id} does not exist")
-        if rows[0]["status"] != "PENDING":
-            raise Refusal(
-                "TransitionNotAllowed",
-                f"objection {objection_id} is already decided",
-                status=EntryStatus.ACTIVE,
-                action="decideObjection",
-            )
-        return str(rows[0]["entry_id"])
-
-    async def _application_entry(self, application_id: str) -> str:
-        rows = await self._write(
-            lambda tx: store.run(tx, store.LOCK_REPAIR_APPLICATION, id=application_id)
-        )
-        if not rows:
-            raise NotFound(f"repair application {application_id} does not exist")
-        if rows[0]["status"] != "PENDING":
-            raise Refusal(
-                "TransitionNotAllowed",
-                f"repair application {application_id} is already decided",
-                status=EntryStatus.ACTIVE,
-                action="decideRepair",
-            )
+            raise NotFound(f"{what} {thing_id} does not exist")
         return str(rows[0]["entry_id"])
 
 
@@ -379,7 +361,10 @@ async def _apply(
 ) -> Entry:
     if plan.side_write is not None:
         statement, parameters = plan.side_write
-        await tx.run(statement, {"id": entry.id, **parameters})
+        written = await store.run(tx, statement, id=entry.id, **parameters)
+        if not written or written[0]["written"] == 0:
+            # A concurrent decision came first: nothing of this step is written.
+            raise rules.not_allowed(entry, step.action, "it was already decided")
     transition = _transition(actor, step, entry.status.value, plan, key)
     rows = await store.run(
         tx, store.APPLY_STEP, id=entry.id, changes=plan.changes, transition=transition, today=today
