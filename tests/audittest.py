@@ -119,3 +119,16 @@ def checkpoints(graph: Driver, writer: str) -> list[dict[str, Any]]:
         w=writer,
     )
     return [dict(r["c"]) for r in rows]
+
+
+async def chain_of_requests(settings: Settings, graph: Driver, requests: int) -> str:
+    """One writer (a hub) that answered ``requests`` queries, with a checkpoint every 4."""
+    from hub.importing.run import import_file
+    from tests.hubtest import ACME, DATA, hub_client
+
+    import_file(settings, DATA / "small_city.jsonl")
+    async with hub_client(with_env(settings, audit_checkpoint_records="4")) as client:
+        for _ in range(requests):
+            await client.post('{ enterprise(uscc: "%s") { name } }' % ACME)
+    [writer] = writers(graph)
+    return writer

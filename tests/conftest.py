@@ -23,6 +23,7 @@ from neo4j import Driver, GraphDatabase
 from graph import local_neo4j
 from graph.model import migrate
 from hub.settings import Settings
+from tests.audittest import Cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PORT = int(os.environ.get("CREDIT_HUB_TEST_NEO4J_PORT", "7697"))
@@ -59,3 +60,11 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
     return Settings.from_env(
         {"CREDIT_HUB_NEO4J_URI": neo4j_uri, "CREDIT_HUB_DATA_DIR": str(data_dir)}
     )
+
+
+@pytest.fixture
+def cli(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Cli:
+    """The command line, in-process, with the test settings (see tests/audittest.py)."""
+    return Cli(settings, monkeypatch, capsys)

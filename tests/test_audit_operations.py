@@ -11,16 +11,8 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from hub.settings import Settings
 from tests.audittest import Cli, checkpoints, run
 from tests.hubtest import DATA, audit_events
-
-
-@pytest.fixture
-def cli(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Cli:
-    return Cli(settings, monkeypatch, capsys)
 
 
 def _closed_port() -> int:

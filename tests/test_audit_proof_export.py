@@ -11,10 +11,9 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from hub.importing.run import import_file
 from hub.settings import Settings
-from tests.audittest import Cli, run, with_env, writers
-from tests.hubtest import ACME, DATA, hub_client
+from tests.audittest import Cli, chain_of_requests, run
+from tests.hubtest import ACME
 
 QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
 
@@ -22,19 +21,7 @@ QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
 @pytest.fixture
 async def chain(graph: Driver, settings: Settings) -> AsyncIterator[str]:
     """One writer with six records, checkpoints at 4 and (final) 6."""
-    import_file(settings, DATA / "small_city.jsonl")
-    async with hub_client(with_env(settings, audit_checkpoint_records="4")) as client:
-        for _ in range(6):
-            await client.post(QUERY)
-    [writer] = writers(graph)
-    yield writer
-
-
-@pytest.fixture
-def cli(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Cli:
-    return Cli(settings, monkeypatch, capsys)
+    yield await chain_of_requests(settings, graph, 6)
 
 
 def _today_range() -> tuple[str, str]:

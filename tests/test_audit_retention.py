@@ -23,13 +23,6 @@ async def old_and_new(graph: Driver, settings: Settings) -> AsyncIterator[str]:
     yield await write_records(settings, old + new, checkpoint_records=4)
 
 
-@pytest.fixture
-def cli(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Cli:
-    return Cli(settings, monkeypatch, capsys)
-
-
 def _line(out: list[str], writer: str) -> str:
     return next(line for line in out if line.startswith(f"writer {writer}:"))
 

@@ -13,7 +13,7 @@ from neo4j import Driver
 from hub.audit_chain import record_hash
 from hub.importing.run import import_file
 from hub.settings import Settings
-from tests.audittest import Cli, run, with_env, writers
+from tests.audittest import Cli, chain_of_requests, run, with_env, writers
 from tests.hubtest import ACME, DATA, audit_events, hub_client
 
 QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
@@ -22,19 +22,7 @@ QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
 @pytest.fixture
 async def chain(graph: Driver, settings: Settings) -> AsyncIterator[str]:
     """One writer with ten records (checkpoints at 4, 8 and a final one at 10)."""
-    import_file(settings, DATA / "small_city.jsonl")
-    async with hub_client(with_env(settings, audit_checkpoint_records="4")) as client:
-        for _ in range(10):
-            await client.post(QUERY)
-    [writer] = writers(graph)
-    yield writer
-
-
-@pytest.fixture
-def cli(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Cli:
-    return Cli(settings, monkeypatch, capsys)
+    yield await chain_of_requests(settings, graph, 10)
 
 
 def _seq(graph: Driver, writer: str, old: int, new: int) -> None:
