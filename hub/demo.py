@@ -51,8 +51,13 @@ def main() -> None:
         f'curl -s {url} -H "Authorization: Bearer $TOKEN_AGENCY_ANALYST" '
         f"-H 'X-Purpose: LICENSING' -H 'Content-Type: application/json' -d '{body}'"
     )
-    person = json.dumps({"query": '{ person(idNumber: "%s") { name idNumber } }' % DEMO_ID_NUMBER})
-    print("\n# The same person as a bank sees it (identity number masked):")
+    person = json.dumps(
+        {
+            "query": '{ check(subject: {idNumber: "%s"}) { verdict measures { code } } }'
+            % DEMO_ID_NUMBER
+        }
+    )
+    print("\n# A bank's scoped check of the same person (list status and financial measures only):")
     print(
         f'curl -s {url} -H "Authorization: Bearer $TOKEN_BANK_OFFICER" '
         f"-H 'X-Purpose: LOAN_APPROVAL' -H 'Content-Type: application/json' -d '{person}'"

@@ -8,12 +8,9 @@ is protected before anyone writes a rule for it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -23,8 +20,10 @@ import casbin
 
 from hub.errors import ConfigurationError
 from hub.masking import CLEAR, Mask, parse_mask
+from hub.policy_limits import ArgumentLimit, LimitRule, limits_for, parse_limit_rules
+from hub.policy_rows import csv_rows as _rows
 
-POLICY_FILES = ("model.conf", "policy.csv", "masking.csv")
+POLICY_FILES = ("model.conf", "policy.csv", "masking.csv", "limits.csv")
 NO_PURPOSE = "NONE"
 ENTRY_SCOPE_UNIT = "EntryScope.UNIT"
 """A coordinate that is no GraphQL field: the row scope of list entries (see Decisions)."""
@@ -49,6 +48,15 @@ class Decisions:
     own_operations: frozenset[str]
     """Operations allowed on what the caller's own unit owns (e.g. its own list entries)."""
     fields: dict[str, FieldDecision] = field(repr=False)
+    limits: dict[str, tuple[ArgumentLimit, ...]] = field(default_factory=dict)
+    """Operation → the purpose's limits on its arguments (``policies/limits.csv``)."""
+
+    def beyond_limit(self, operation: str, arguments: dict[str, object]) -> ArgumentLimit | None:
+        """The first limit of the caller's purpose that ``arguments`` exceed, if any."""
+        for limit in self.limits.get(operation, ()):
+            if limit.exceeded_by(arguments):
+                return limit
+        return None
 
     def may(self, operation: str) -> bool:
         """Whether the operation may be asked at all (on something, possibly only one's own)."""
@@ -74,6 +82,8 @@ class SchemaSurface:
 
     operations: frozenset[str]
     fields: frozenset[str]
+    arguments: frozenset[str] = frozenset()
+    """``Query.exposure.depth``: the whole-number arguments of operations (limits.csv bounds)."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +104,6 @@ def read_policy_texts(directory: Path | None = None) -> dict[str, str]:
         return {name: (base / name).read_text(encoding="utf-8") for name in POLICY_FILES}
     except OSError as exc:
         raise ConfigurationError(f"policy files unreadable in {base}: {exc}") from None
-
-
-def _rows(text: str) -> Iterable[list[str]]:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for row in csv.reader(io.StringIO("\n".join(lines)), skipinitialspace=True):
-        yield [cell.strip() for cell in row]
 
 
 def parse_mask_rules(text: str) -> list[MaskRule]:
@@ -123,8 +127,17 @@ class Policy:
         self._enforcer = _build_enforcer(texts["model.conf"], texts["policy.csv"])
         self._role_enforcers: dict[str, casbin.Enforcer] = {}
         self._mask_rules = parse_mask_rules(texts["masking.csv"])
+        self._limit_rules = parse_limit_rules(texts["limits.csv"])
         self._cache: dict[tuple[tuple[str, ...], str, str], Decisions] = {}
         self._lock = threading.Lock()
+
+    @property
+    def limit_rules(self) -> list[LimitRule]:
+        return list(self._limit_rules)
+
+    def limits(self, purpose: str) -> dict[str, tuple[ArgumentLimit, ...]]:
+        """Operation → the limits on its arguments for a declared purpose (any role)."""
+        return limits_for(self._limit_rules, purpose, self.purpose_groups.get(purpose, set()))
 
     @cached_property
     def purpose_groups(self) -> dict[str, set[str]]:
@@ -188,7 +201,7 @@ class Policy:
             for coordinate in self._surface.fields
             if self._allowed(roles, unit, coordinate, "read", purpose)
         }
-        return Decisions(self.version, operations, own_operations, fields)
+        return Decisions(self.version, operations, own_operations, fields, self.limits(purpose))
 
     def _mask_for(self, roles: tuple[str, ...], purpose: str, coordinate: str) -> Mask:
         """The least masking among the caller's roles; per role the most specific rule wins."""

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hub.errors import ConfigurationError
-from hub.policy import NO_PURPOSE, Policy, SchemaSurface, _rows, parse_mask_rules
+from hub.policy import NO_PURPOSE, Policy, SchemaSurface, parse_mask_rules
+from hub.policy_limits import parse_limit_rules
+from hub.policy_rows import csv_rows as _rows
 from hub.roles import PURPOSES, ROLES
 
 MATRIX_UNIT = "U-ANY"  # a unit with no rules of its own: what "*" rules give every unit
@@ -41,6 +43,7 @@ def lint(texts: dict[str, str], surface: SchemaSurface) -> list[LintProblem]:
         masks = parse_mask_rules(texts["masking.csv"])
     except ConfigurationError as exc:
         return [*problems, LintProblem("masking.csv", 0, exc.message)]
+    problems.extend(_lint_limits(texts["limits.csv"], surface, purposes))
     for number, rule in enumerate(masks, start=1):
         if rule.role not in ROLES:
             problems.append(LintProblem("masking.csv", number, f"unknown role {rule.role!r}"))
@@ -50,6 +53,32 @@ def lint(texts: dict[str, str], surface: SchemaSurface) -> list[LintProblem]:
             problems.append(
                 LintProblem("masking.csv", number, f"unknown field {rule.coordinate!r}")
             )
+    return problems
+
+
+def _lint_limits(text: str, surface: SchemaSurface, purposes: set[str]) -> list[LintProblem]:
+    try:
+        rules = parse_limit_rules(text)
+    except ConfigurationError as exc:
+        return [LintProblem("limits.csv", 0, exc.message)]
+    problems: list[LintProblem] = []
+    seen: set[tuple[str, str]] = set()
+    for number, rule in enumerate(rules, start=1):
+        if rule.purpose not in purposes:
+            problems.append(LintProblem("limits.csv", number, f"unknown purpose {rule.purpose!r}"))
+        if rule.coordinate not in surface.arguments:
+            problems.append(
+                LintProblem(
+                    "limits.csv",
+                    number,
+                    f"{rule.coordinate!r} is no whole-number argument of an operation",
+                )
+            )
+        if (rule.purpose, rule.coordinate) in seen:
+            problems.append(
+                LintProblem("limits.csv", number, f"a second limit on {rule.coordinate!r}")
+            )
+        seen.add((rule.purpose, rule.coordinate))
     return problems
 
 
@@ -138,7 +167,32 @@ def matrix_markdown(policy: Policy, surface: SchemaSurface) -> str:
             lines.append(f"| `{coordinate}` | " + " | ".join(cells) + " |")
         lines.append("")
         lines.append(f"{len(by_field) - len(visible)} other fields: denied under every purpose.")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_limits_markdown(policy, purposes)]) + "\n"
+
+
+def _limits_markdown(policy: Policy, purposes: tuple[str, ...]) -> list[str]:
+    """How far each limited operation may go, per declared purpose (``policies/limits.csv``),
+    for whichever role the policy lets ask it (``NONE``: no purpose declared)."""
+    coordinates = sorted({rule.coordinate for rule in policy.limit_rules})
+    lines = [
+        "",
+        "## Limits per purpose",
+        "",
+        "From `policies/limits.csv`, for every role that may ask the operation; beyond the",
+        "limit the answer is FORBIDDEN. `—`: no limit beyond the operation's own bounds.",
+        "",
+        "| argument | " + " | ".join(purposes) + " |",
+        "|---|" + "---|" * len(purposes),
+    ]
+    for coordinate in coordinates:
+        operation, argument = coordinate.rsplit(".", 1)
+        cells = []
+        for purpose in purposes:
+            limits = policy.limits(purpose).get(operation, ())
+            limit = next((x for x in limits if x.argument == argument), None)
+            cells.append("—" if limit is None else f"≤ {limit.maximum}")
+        lines.append(f"| `{coordinate}` | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _cell(value: str) -> str:

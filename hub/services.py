@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLInt, GraphQLObjectType, get_named_type
 from neo4j import AsyncDriver
 
 from graph.audit_store import AuditStore
@@ -105,7 +105,15 @@ def schema_surface(schema: HubSchema) -> SchemaSurface:
         for object_type in root_object_types(graphql_schema)
         for name in object_type.fields
     } | {ENTRY_SCOPE_UNIT}
-    return SchemaSurface(frozenset(operations), frozenset(fields))
+    arguments = {
+        f"{root.name}.{name}.{argument_name}"
+        for root in (graphql_schema.query_type, graphql_schema.mutation_type)
+        if isinstance(root, GraphQLObjectType)
+        for name, field in root.fields.items()
+        for argument_name, argument in field.args.items()
+        if get_named_type(argument.type) is GraphQLInt
+    }
+    return SchemaSurface(frozenset(operations), frozenset(fields), frozenset(arguments))
 
 
 def _verifier(settings: Settings) -> TokenVerifier:

@@ -2,7 +2,8 @@
 
 * ``guard_root_fields`` wraps every root field's resolver, once at build time, with the
   caller's operation decision (Casbin, computed once per request): a new root field is refused
-  until the policy allows it, and every root field asked is recorded for the audit log.
+  until the policy allows it, an argument beyond its purpose's limit (``policies/limits.csv``)
+  is refused, and every root field asked is recorded for the audit log.
 * ``_entities`` answers all representations with ONE Cypher query (strawberry's default calls
   ``resolve_reference`` once per representation), through the same planner and decisions.
 * Parsing and validation are cached (they dominate strawberry's cost otherwise); depth, alias
@@ -132,6 +133,10 @@ def _guarded(resolve: Callable[..., Any], coordinate: str) -> Callable[..., Any]
         if not context.decisions.may(coordinate):
             context.disclosure.denied.add(coordinate)
             raise Forbidden(f"{coordinate} is not allowed for your role and purpose")
+        limit = context.decisions.beyond_limit(coordinate, arguments)
+        if limit is not None:
+            context.disclosure.denied.add(limit.coordinate)
+            raise Forbidden(limit.refusal(arguments))
         return resolve(source, info, **arguments)
 
     return guarded_resolver

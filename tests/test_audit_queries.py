@@ -20,6 +20,7 @@ from tests.hubtest import ACME, DATA, LI_SI, ZHANG_SAN, HubClient, audit_events,
 
 ENTERPRISE = '{ enterprise(uscc: "%s") { name } }' % ACME
 PERSON = "query($n: String!) { person(idNumber: $n) { name } }"
+BANK_CHECK = "query($n: String!) { check(subject: {idNumber: $n}) { verdict } }"
 EVENTS = """query($first: Int!, $after: String, $unit: String, $decision: String,
   $operation: String, $subject: SubjectInput, $from: DateTime) {
   auditEvents(first: $first, after: $after, unit: $unit, decision: $decision,
@@ -51,15 +52,15 @@ def _as(settings: Settings, role: str, unit: str, subject: str | None = None) ->
 
 @pytest.fixture
 async def client(graph: Driver, settings: Settings) -> AsyncIterator[HubClient]:
-    """Three enterprise look-ups and one person look-up by U-TAX's analyst (seq 1-4), one by a
-    bank (seq 5), and one FORBIDDEN person look-up without a purpose (seq 6)."""
+    """Three enterprise look-ups and one person look-up by U-TAX's analyst (seq 1-4), one check
+    of a person by a bank (seq 5), and one FORBIDDEN person look-up without a purpose (seq 6)."""
     import_file(settings, DATA / "small_city.jsonl")
     async with hub_client(settings) as client:
         for _ in range(3):
             await client.ask(ENTERPRISE)
         await client.ask(PERSON, variables={"n": ZHANG_SAN})
         bank = _as(settings, "bank_officer", "U-BANK")
-        await client.ask(PERSON, variables={"n": LI_SI}, headers=bank, purpose="LOAN_APPROVAL")
+        await client.ask(BANK_CHECK, variables={"n": LI_SI}, headers=bank, purpose="LOAN_APPROVAL")
         await client.ask(PERSON, variables={"n": ZHANG_SAN}, purpose=None)
         yield client
 

@@ -294,6 +294,42 @@ async def test_a_bank_sees_only_financial_measures_and_no_paths_R12(client: HubC
     assert set(codes(denied)) == {"FORBIDDEN"}
 
 
+async def test_a_banks_check_on_a_person_says_list_status_and_financial_measures_only(
+    client: HubClient, graph: Driver
+) -> None:
+    """DESIGN.md roles: a bank's answers are limited to list status and the measures for
+    financial institutions; persons masked: nothing in the answer names or identifies one."""
+    bank = {"Authorization": f"Bearer {token(client.settings, 'bank_officer', unit='U-BANK')}"}
+    everything = """query($s: SubjectInput!) { check(subject: $s) {
+      verdict found suspendedEntryIds catalogueVersion incentives { code grounds entryId }
+      measures { code title kind entryId until legalBasis catalogueVersion } } }"""
+    result = await client.ask(
+        everything, headers=bank, purpose="GUARANTEE_REVIEW", variables={"s": {"idNumber": ZHANG}}
+    )
+
+    assert "errors" not in result
+    answer = result["data"]["check"]
+    assert (answer["verdict"], answer["found"]) == ("RESTRICTED", True)
+    # the catalogue's financial measures reach the listed subject only, never its officers
+    assert (answer["measures"], answer["incentives"]) == ([], [])
+    [row] = graph.execute_query(
+        "MATCH (p:Person) WHERE p.name = $name RETURN p.id AS id",
+        name=f"人{ZHANG[-4:]}",
+        database_="neo4j",
+    ).records
+    text = json.dumps(result, ensure_ascii=False)
+    for personal in (ZHANG, ZHANG[-4:], row["id"], "Person:"):
+        assert personal not in text
+    for hidden in ("reachedAs", "path"):
+        denied = await client.ask(
+            "query($s: SubjectInput!) { check(subject: $s) { measures { %s } } }" % hidden,
+            headers=bank,
+            purpose="GUARANTEE_REVIEW",
+            variables={"s": {"uscc": ACME}},  # an enterprise with financial measures
+        )
+        assert set(codes(denied)) == {"FORBIDDEN"}, hidden
+
+
 async def test_a_bank_purpose_narrows_an_agency_units_measures_to_financial_ones(
     client: HubClient,
 ) -> None:

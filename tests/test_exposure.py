@@ -71,7 +71,8 @@ async def client(graph: Driver, settings: Settings, tmp_path: Path) -> AsyncIter
 
 
 async def exposure(client: HubClient, subject: dict[str, str], depth: int) -> dict[str, Any]:
-    result = await client.ask(EXPOSURE, variables={"s": subject, "d": depth})
+    # ENFORCEMENT: the one purpose that may walk 3 hops (policies/limits.csv)
+    result = await client.ask(EXPOSURE, variables={"s": subject, "d": depth}, purpose="ENFORCEMENT")
     assert "errors" not in result, result
     answer: dict[str, Any] = result["data"]["exposure"]
     return answer
@@ -143,11 +144,16 @@ async def test_a_super_node_is_capped_and_says_so(client: HubClient, graph: Driv
 
 
 async def test_depth_is_one_to_three(client: HubClient) -> None:
-    for depth in (0, 4):
-        result = await client.ask(EXPOSURE, variables={"s": {"uscc": ACME}, "d": depth})
-        assert codes(result) == ["BAD_INPUT"], depth
+    variables = {"s": {"uscc": ACME}, "d": 0}
+    result = await client.ask(EXPOSURE, variables=variables, purpose="ENFORCEMENT")
+    assert codes(result) == ["BAD_INPUT"]
     three = await exposure(client, {"uscc": ACME}, 3)
     assert three["depth"] == 3
+    # beyond 3 no purpose reaches: the purpose's limit refuses it first
+    variables["d"] = 4
+    result = await client.ask(EXPOSURE, variables=variables, purpose="ENFORCEMENT")
+    assert codes(result) == ["FORBIDDEN"]
+    assert "limit 3 for purpose ENFORCEMENT" in result["errors"][0]["message"]
 
 
 async def test_exposure_is_information_only_and_one_round_trip(

@@ -99,13 +99,22 @@ async def test_legal_representative_is_the_person_holding_the_role_today(
     assert result["data"]["enterprise"]["legalRepresentative"] == {"name": "张三"}
 
 
-async def test_bank_officer_sees_identity_numbers_masked(client: HubClient) -> None:
+async def test_a_bank_officer_never_browses_persons_or_enterprises(
+    client: HubClient, city: Driver
+) -> None:
+    # DESIGN.md roles: a bank's scoped checks only (check/checkMany), no look-ups, no graph.
     result = await client.ask(
-        '{ person(idNumber: "%s") { name idNumber } }' % ZHANG_SAN,
+        '{ person(idNumber: "%s") { name idNumber } enterprise(uscc: "%s") { name } }'
+        % (ZHANG_SAN, ACME),
         role="bank_officer",
         purpose="LOAN_APPROVAL",
     )
-    assert result["data"]["person"] == {"name": "张*", "idNumber": "110105********002X"}
+    assert result["data"] == {"person": None, "enterprise": None}
+    assert codes(result) == ["FORBIDDEN", "FORBIDDEN"]
+    [event] = audit_events(city)
+    assert event["decision"] == "DENIED"
+    assert event["denied"] == ["Query.enterprise", "Query.person"]
+    assert event.get("subjects", []) == []
 
 
 async def test_agency_analyst_sees_identity_numbers_masked_unless_the_purpose_allows(
@@ -121,11 +130,9 @@ async def test_agency_analyst_sees_identity_numbers_masked_unless_the_purpose_al
 async def test_a_field_the_policy_does_not_grant_is_null_with_forbidden_and_the_rest_answers(
     client: HubClient, city: Driver
 ) -> None:
-    # bank_officer's policy grants list status, not registration details: default deny.
+    # the public's policy grants published list status, not registration details: default deny.
     result = await client.ask(
-        '{ enterprise(uscc: "%s") { name registeredOn } }' % ACME,
-        role="bank_officer",
-        purpose="LOAN_APPROVAL",
+        '{ enterprise(uscc: "%s") { name registeredOn } }' % ACME, role="public", purpose=None
     )
     assert result["data"] == {"enterprise": {"name": "某某科技有限公司", "registeredOn": None}}
     assert codes(result) == ["FORBIDDEN"]
@@ -139,9 +146,7 @@ async def test_a_denied_non_null_field_nulls_its_parent_as_graphql_requires(
     client: HubClient, city: Driver
 ) -> None:
     result = await client.ask(
-        '{ enterprise(uscc: "%s") { name roles { kind } } }' % ACME,
-        role="bank_officer",
-        purpose="LOAN_APPROVAL",
+        '{ enterprise(uscc: "%s") { name roles { kind } } }' % ACME, role="public", purpose=None
     )
     assert result["data"] == {"enterprise": None}
     assert codes(result) == ["FORBIDDEN"]
@@ -188,7 +193,7 @@ async def test_aliases_and_fragments_get_the_same_masking(client: HubClient) -> 
     """
         % ZHANG_SAN
     )
-    result = await client.ask(query, role="bank_officer", purpose="LOAN_APPROVAL")
+    result = await client.ask(query, role="agency_analyst", purpose="LICENSING")
     assert result["data"]["p"] == {
         "idNumber": "110105********002X",
         "again": "110105********002X",
@@ -201,16 +206,16 @@ async def test_the_audit_record_names_subjects_and_masked_fields(
 ) -> None:
     await client.ask(
         '{ enterprise(uscc: "%s") { name legalRepresentative { idNumber } } }' % ACME,
-        role="bank_officer",
-        purpose="LOAN_APPROVAL",
+        role="agency_analyst",
+        purpose="LICENSING",
     )
     [event] = audit_events(city)
     person_id = event["subjects"][1].split(":", 1)[1]
     assert event["subjects"] == [f"Enterprise:{ACME}", f"Person:{person_id}"]
     assert event["masked"] == ["Person.idNumber"]
-    assert event["roles"] == ["bank_officer"]
+    assert event["roles"] == ["agency_analyst"]
     assert event["unit"] == "U-TAX"
-    assert event["purpose"] == "LOAN_APPROVAL"
+    assert event["purpose"] == "LICENSING"
     assert event["operations"] == ["Query.enterprise"]
     assert event["decision"] == "ALLOWED"
     assert len(event["query_hash"]) == 64

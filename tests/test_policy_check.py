@@ -61,10 +61,30 @@ def test_the_matrix_says_exactly_how_each_role_sees_identity_numbers() -> None:
     table = matrix(Policy(read_policy_texts(), SURFACE), SURFACE, roles=MATRIX_ROLES)
     bank = table["bank_officer"]["Person.idNumber"]
     analyst = table["agency_analyst"]["Person.idNumber"]
-    assert bank["LOAN_APPROVAL"] == "masked SHOW_FIRST_LAST(6,4)"
-    assert bank["LICENSING"] == "denied"
-    assert bank["NONE"] == "denied"
+    assert all(v == "denied" for v in bank.values())  # a bank sees no person, ever
     assert analyst["LICENSING"] == "masked SHOW_FIRST_LAST(6,4)"
     assert analyst["ENFORCEMENT"] == "clear"
     assert table["privacy_officer"]["Person.idNumber"]["ACCESS_AUDIT"] == "denied"
     assert all(v == "denied" for v in table["public"]["Person.idNumber"].values())
+
+
+def test_a_banks_purposes_allow_check_and_check_many_only_for_list_status_and_measures() -> None:
+    """DESIGN.md roles: scoped checks only, answers limited to list status and measures; no
+    browsing, no graph (issue 5: a bank's purposes allow check/checkMany only)."""
+    policy = Policy(read_policy_texts(), SURFACE)
+    queries = {op for op in SURFACE.operations if op.startswith("Query.")}
+    for purpose in (
+        "LOAN_APPROVAL",
+        "CREDIT_CARD_APPROVAL",
+        "GUARANTEE_REVIEW",
+        "POST_LOAN_MANAGEMENT",
+    ):
+        decisions = policy.decisions(("bank_officer",), "U-BANK", purpose)
+        assert {op for op in queries if decisions.may(op)} == {"Query.check", "Query.checkMany"}
+        visible = {f.split(".")[0] for f in SURFACE.fields if decisions.field(f).allowed}
+        assert visible == {"CheckResult", "AppliedMeasure", "Incentive", "Feedback"}
+        assert not decisions.field("AppliedMeasure.path").allowed
+        assert not decisions.field("AppliedMeasure.reachedAs").allowed
+    for purpose in ("LICENSING", "ENFORCEMENT", None):
+        decisions = policy.decisions(("bank_officer",), "U-BANK", purpose)
+        assert not any(decisions.may(op) for op in SURFACE.operations)

@@ -13,7 +13,7 @@ from hub.policy import policy_dir
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, audit_events, hub_client
 
-QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
+QUERY = '{ check(subject: {uscc: "%s"}) { verdict } }' % ACME
 
 
 async def test_a_units_daily_quota_holds_across_hub_processes(
