@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hub.admin import AdminDesk
 from hub.audit_queries import AuditReads
 from hub.auth import Caller
 from hub.checks import CheckDesk
@@ -29,3 +30,4 @@ class RequestContext:
     checks: CheckDesk | None = None
     exposure: ExposureDesk | None = None
     feedback: FeedbackDesk | None = None
+    admin: AdminDesk | None = None

@@ -18,3 +18,5 @@ class Disclosure:
     check_tally: dict[str, int] = field(default_factory=dict)
     """``checks`` (subjects checked) and ``check_hits`` (answers with a measure for the
     caller's unit), for the per-unit figures of R24; empty when nothing was checked."""
+    details: dict[str, str | int | bool] = field(default_factory=dict)
+    """What an admin operation changed (``unit``, ``previous_kind``, ``to_version``, ...)."""

@@ -24,8 +24,9 @@ def format_graphql_error(
     original = error.original_error
     if isinstance(original, HubError) and original.code != "INTERNAL":
         body = error_body(original.code, original.message, original.details)
-    elif original is None:
-        # Syntax and validation errors: the client's query is at fault.
+    elif original is None or isinstance(original, GraphQLError):
+        # Syntax and validation errors, and variables that do not coerce (an unknown enum
+        # value): the client's query is at fault.
         message = error.message if suggestions else _SUGGESTION.sub("", error.message)
         body = error_body("BAD_INPUT", message)
     else:
@@ -33,6 +34,6 @@ def format_graphql_error(
         body = error_body("INTERNAL", f"internal error (request id {request_id})")
     if error.path is not None:
         body["path"] = list(error.path)
-    if error.locations and original is None:
+    if error.locations and (original is None or isinstance(original, GraphQLError)):
         body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     return body

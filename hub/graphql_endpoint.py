@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.reader import GraphReader
+from hub.admin import AdminDesk
 from hub.audit import AuditRecord, audit_time
 from hub.audit_queries import AuditReads
 from hub.audit_variables import request_inputs
@@ -149,6 +150,15 @@ class GraphQLEndpoint:
                 caller.unit,
                 today,
             ),
+            admin=AdminDesk(
+                hub.driver,
+                hub.settings.neo4j_database,
+                reader,
+                shaper,
+                hub.policies,
+                caller.subject,
+                outcome.disclosure,
+            ),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
@@ -272,7 +282,7 @@ def _record(outcome: Outcome, request: Request, size: int, cipher: FieldCipher) 
         policy_version=outcome.policy_version,
         variables_digest=inputs.variables_digest,
         variables=inputs.variables,
-        extra={"round_trips": outcome.round_trips, **disclosure.check_tally},
+        extra={"round_trips": outcome.round_trips, **disclosure.check_tally, **disclosure.details},
     )
 
 

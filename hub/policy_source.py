@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from hub.audit import AuditRecord
@@ -24,6 +25,16 @@ from hub.policy_check import lint
 log = logging.getLogger("credit_hub.policy")
 CHECK_EVERY_SECONDS = 2.0
 Stamp = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Reload:
+    """What a reload did: the version before and the one in force after (equal: no change)."""
+
+    previous_version: str
+    version: str
+    refused: str | None = None
+    """Why the files on disk were refused (they failed to load or lint); None: accepted."""
 
 
 class PolicySource:
@@ -60,25 +71,37 @@ class PolicySource:
                     await self._reload(stamp)
         return self._policy
 
-    async def _reload(self, stamp: Stamp) -> None:
+    async def reload_now(self, user: str | None = None) -> Reload:
+        """Re-read the files at once (an admin's ``reloadPolicy``), changed or not."""
+        async with self._lock:
+            self._checked = time.monotonic()
+            return await self._reload(self._stat(), user)
+
+    async def _reload(self, stamp: Stamp, user: str | None = None) -> Reload:
         started = time.perf_counter()
         previous = self._policy.version
         try:
             texts = read_policy_texts(self._directory)
-            problems = lint(texts, self._surface)
+            problems = [str(p) for p in lint(texts, self._surface)]
             if problems:
-                raise HubError("; ".join(str(p) for p in problems[:5]))
+                raise HubError("; ".join(problems[:5]))
             policy = Policy(texts, self._surface)
         except HubError as exc:
             log.error("policy change refused, keeping %s: %s", previous, exc.message)
             self._stamp = stamp  # do not retry the same broken files on every request
-            return
+            return Reload(previous, previous, exc.message)
+        if policy.version == previous:
+            self._stamp = stamp
+            return Reload(previous, previous)
         details = {"from_version": previous, "to_version": policy.version}
         await self._record(
-            operation_record("Policy.reload", decision="ALLOWED", started=started, details=details)
+            operation_record(
+                "Policy.reload", decision="ALLOWED", started=started, details=details, user=user
+            )
         )  # no record, no new policy: a failed write leaves the old one and retries later
         self._policy, self._stamp = policy, stamp
         log.info("policy %s in force (was %s)", policy.version, previous)
+        return Reload(previous, policy.version)
 
     def _stat(self) -> Stamp:
         stats = [(self._directory / name).stat() for name in POLICY_FILES]

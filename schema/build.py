@@ -34,6 +34,7 @@ from strawberry.types import ExecutionContext
 
 from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
+from schema.admin import AdminMutation, AdminQuery
 from schema.audit import AuditQuery
 from schema.checks import CheckQuery
 from schema.cost import QueryCostRule
@@ -45,8 +46,15 @@ from schema.scalars import Date, DateScalar
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
-QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery, CheckQuery, FeedbackQuery)
-MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation)
+QUERIES: tuple[type, ...] = (
+    SubjectQuery,
+    LifecycleQuery,
+    AuditQuery,
+    CheckQuery,
+    FeedbackQuery,
+    AdminQuery,
+)
+MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation, AdminMutation)
 MAX_DEPTH = 8
 MAX_ALIASES = 30
 MAX_TOKENS = 2000

@@ -1,0 +1,107 @@
+"""The admin's management operations in GraphQL (docs/privacy.md): units, the measures
+catalogue versions, a policy reload. The work is in ``hub.admin``; the policy grants these to
+the admin role only, and no subject data is reachable from them."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.vocabulary import UnitKind
+from hub.nodes import Node
+from schema.info import Info
+from schema.types import _is
+
+# The graph's own vocabulary (API.md's unit kinds), exposed as a GraphQL enum.
+strawberry.enum(UnitKind, name="UnitKind", description="What sort of unit pushes or uses lists.")
+
+
+@strawberry.input(description="A unit to register, or a known unit's new name and kind.")
+class UnitInput:
+    code: str = strawberry.field(description="1 to 64 letters, digits, '-', '_' or '.'.")
+    name: str
+    kind: UnitKind
+
+
+@strawberry.type(description="A unit of the platform (认定单位, 实施单位, 金融机构, ...).")
+class Unit:
+    code: str
+    name: str
+    kind: UnitKind
+    entries: int = strawberry.field(description="How many list entries it identified.")
+
+    is_type_of = staticmethod(_is("Unit"))
+
+
+@strawberry.type(description="What registerUnit did.")
+class UnitRegistration:
+    unit: Unit
+    created: bool = strawberry.field(description="True: a new unit; false: a known one changed.")
+    previous_name: str | None
+    previous_kind: UnitKind | None
+
+    is_type_of = staticmethod(_is("UnitRegistration"))
+
+
+@strawberry.type(description="Measures stamped with one catalogue version (R16).")
+class CatalogueVersion:
+    version: str
+    in_force: int = strawberry.field(description="Measures this version lists, not retired.")
+    retired: int = strawberry.field(description="Measures this version no longer listed.")
+
+    is_type_of = staticmethod(_is("CatalogueVersion"))
+
+
+@strawberry.type(description="The measures catalogue: the file shipped and what the graph holds.")
+class MeasureCatalogue:
+    shipped: str = strawberry.field(
+        description="The version of the catalogue file this hub ships (`credit-hub migrate`)."
+    )
+    versions: list[CatalogueVersion] = strawberry.field(description="Newest first.")
+
+    is_type_of = staticmethod(_is("MeasureCatalogue"))
+
+
+@strawberry.type(description="What reloadPolicy did.")
+class PolicyReload:
+    previous_version: str
+    version: str = strawberry.field(description="The policy version in force now.")
+    changed: bool
+    refused: str | None = strawberry.field(
+        description="Why the files on disk were refused (lint or load errors); null: accepted."
+    )
+
+    is_type_of = staticmethod(_is("PolicyReload"))
+
+
+@strawberry.type
+class AdminQuery:
+    @strawberry.field(description="Every unit of the platform, by code.")
+    async def units(self, info: Info) -> list[Unit]:
+        desk = info.context.admin
+        assert desk is not None
+        nodes: list[Node] = await desk.units()
+        return nodes  # type: ignore[return-value]
+
+    @strawberry.field(description="The measures catalogue versions the graph holds.")
+    async def measure_catalogue(self, info: Info) -> MeasureCatalogue:
+        desk = info.context.admin
+        assert desk is not None
+        node: Node = await desk.measure_catalogue()
+        return node  # type: ignore[return-value]
+
+
+@strawberry.type
+class AdminMutation:
+    @strawberry.mutation(description="Register a unit, or change a known unit's name and kind.")
+    async def register_unit(self, info: Info, unit: UnitInput) -> UnitRegistration:
+        desk = info.context.admin
+        assert desk is not None
+        node: Node = await desk.register_unit(unit.code, unit.name, unit.kind.value)
+        return node  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Re-read the policy files now, lint them, and apply them.")
+    async def reload_policy(self, info: Info) -> PolicyReload:
+        desk = info.context.admin
+        assert desk is not None
+        node: Node = await desk.reload_policy()
+        return node  # type: ignore[return-value]
