@@ -213,18 +213,16 @@ def test_bank_officer_may_not_resolve_entities_behind_the_gateway(
     cases = (body.get("data") or {}).get("enforcementCases") or []
     assert all(case is None or case["subject"] is None for case in cases), body
     assert "某某科技有限公司" not in str(body)
-    # By the hub's own root field the bank officer sees what its policy allows.
+    # Nor by the hub's own root field: a bank never browses (scoped checks only, issue 5).
     body = _ask(
         gateway,
         '{ enterprise(uscc: "%s") { name enforcementCases { caseNumber } } }' % TRADING,
         role="bank_officer",
         purpose="LOAN_APPROVAL",
     )
-    assert "errors" not in body, body
-    assert body["data"]["enterprise"]["name"] == "某某贸易有限公司"
-    assert body["data"]["enterprise"]["enforcementCases"] == [
-        {"caseNumber": "(2024)沪0115执2020号"}
-    ]
+    assert _codes(body) == ["FORBIDDEN"], body
+    assert (body.get("data") or {}).get("enterprise") is None
+    assert "某某贸易有限公司" not in str(body)
 
 
 def test_without_a_token_the_hub_answers_nothing(gateway: Gateway) -> None:
