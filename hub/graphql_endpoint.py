@@ -124,6 +124,7 @@ class GraphQLEndpoint:
             caller=caller,
             purpose=outcome.purpose,
             decisions=decisions,
+            policy=policy,
             reads=SubjectReads(reader, shaper, hub.cipher, decisions.entry_scope, caller.unit),
             lists=desk,
             disclosure=outcome.disclosure,

@@ -87,6 +87,13 @@ def test_composes_with_the_court_subgraph() -> None:
         '@join__type(graph: HUB, key: "uscc")' in supergraph
     )
     assert "enforcementCases: [EnforcementCase!]! @join__field(graph: COURT)" in supergraph
+    # The hub's auth directives reach the supergraph, for a router to filter at the edge.
+    assert '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)' in supergraph
+    assert '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)' in supergraph
+    assert (
+        "): AccessRecordConnection! @join__field(graph: HUB) @authenticated "
+        '@requiresScopes(scopes: [["data_subject"]])' in supergraph
+    )  # Query.myAccessHistory
 
 
 def test_composition_errors_fail(tmp_path: Path) -> None:
