@@ -39,6 +39,7 @@ from hub.reads import SubjectReads
 from hub.roles import PURPOSES
 from hub.services import Hub
 from hub.shaping import Shaper
+from hub.sources import request_batch
 
 log = logging.getLogger("credit_hub.http")
 JSON = "application/json"
@@ -118,6 +119,7 @@ class GraphQLEndpoint:
             hub.lifecycle,
             hub.proposals,
             History(reader),
+            request_batch(outcome.request_id),
         )
         context = RequestContext(
             request_id=outcome.request_id,
