@@ -67,7 +67,9 @@ MERGE (h)-[s:HOLDS_SHARES {from: row.from}]->(e)
 SET s.percent = row.percent, s.to = row.to
 """
 
-# $source: the batch (hub/sources.py). Taking the same batch again keeps its first received_at.
+# $source: the batch (hub/sources.py). Taking the same batch again keeps its first received_at
+# (read before the batch is overwritten: the first item of the one SET clause; a SET clause of
+# its own would make Neo4j plan an Eager, which materialises every row of the batch).
 # A recognised entry's unit is coded "<platform>.<unit>" (hub/list_recognition.py); its source
 # unit is the unit as its own platform codes it.
 WRITE_ENTRIES = """
@@ -76,8 +78,8 @@ MATCH (u:Unit {code: row.unit})
 MERGE (l:ListEntry {id: row.id})
 SET l.source_received_at = CASE
       WHEN l.source_feed = $source.feed AND l.source_batch = $source.batch
-      THEN l.source_received_at ELSE $source.received_at END
-SET l.source_feed = $source.feed,
+      THEN l.source_received_at ELSE $source.received_at END,
+    l.source_feed = $source.feed,
     l.source_batch = $source.batch,
     l.source_platform = $source.platform,
     l.source_unit = CASE WHEN $source.platform IS NULL THEN row.unit
