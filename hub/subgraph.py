@@ -38,7 +38,7 @@ _lock = threading.Lock()
 def published_sdl(schema: Printable, policy: Policy) -> str:
     """The SDL of ``schema`` with the edge directives of ``policy``, ending in one newline.
 
-    Deriving the scopes asks Casbin a few thousand questions (about 2 s), so the answer is
+    Deriving the scopes asks Casbin a few thousand questions (about 1 s), so the answer is
     kept per (printed schema, policy version); call it off the event loop."""
     base = schema.as_str().rstrip("\n") + "\n"
     key = (base, policy.version)
