@@ -71,7 +71,8 @@ def recognise(settings: Settings, path: Path, trust_path: Path) -> ImportSummary
             records, _, _ = driver.execute_query(
                 recognition.LAST_SEQUENCE, platform=platform, database_=database
             )
-            return int(records[0]["sequence"]) if records else None
+            sequence = records[0]["sequence"] if records else None
+            return None if sequence is None else int(sequence)
 
         snapshot = open_snapshot(document, trust, last_sequence)  # refuses early, unlocked
         lines = _import_lines(settings, driver, snapshot)
