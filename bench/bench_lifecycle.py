@@ -66,7 +66,7 @@ async def batch_push(settings: Settings, keys: list[str], count: int, tag: str) 
         # so the timed batch is one that is accepted.
         started = time.perf_counter()
         try:
-            await desk.propose(Actor("bench", UNIT), batch, None)
+            await desk.propose(Actor("bench", UNIT), batch, None, "bench:push")
         except Exception as refusal:  # noqa: BLE001 - a refusal still measured the checks
             problems = getattr(refusal, "details", {}).get("problems", [])
             bad = {p.index for p in problems}
@@ -74,7 +74,7 @@ async def batch_push(settings: Settings, keys: list[str], count: int, tag: str) 
             print(f"  first attempt refused {len(bad)} entries in {elapsed:.2f} s (checks only)")
             batch = [p for i, p in enumerate(batch) if i not in bad]
             started = time.perf_counter()
-            await desk.propose(Actor("bench", UNIT), batch, None)
+            await desk.propose(Actor("bench", UNIT), batch, None, "bench:push")
         seconds = time.perf_counter() - started
         rate = len(batch) / seconds
         print(f"batch push of {len(batch)} entries: {seconds:.2f} s, {rate:,.0f} entries/s")
@@ -129,7 +129,7 @@ def main() -> None:
         driver = open_async_driver(settings)
         try:
             await Proposals(driver, settings.neo4j_database, cipher, today).propose(
-                Actor("bench", UNIT), black, None
+                Actor("bench", UNIT), black, None, "bench:black"
             )
         finally:
             await driver.close()

@@ -24,11 +24,8 @@ from graph.selection import Selection
 _ENTRY_MAP = compile_projection(
     Selection(
         "ListEntry",
-        {
-            name: None
-            for name, fragment in FRAGMENTS["ListEntry"].items()
-            if not fragment.child_type
-        },
+        {name: None for name, fragment in FRAGMENTS["ListEntry"].items() if not fragment.child_type}
+        | {"source": Selection("EntrySource", dict.fromkeys(FRAGMENTS["EntrySource"]))},
     ),
     {"self": "l"},
 )
@@ -109,7 +106,7 @@ CREATE_FOLLOW_UP_WATCH: LiteralString = """
 MATCH (b:ListEntry {id: $id})-[:CONCERNS]->(s)
 MATCH (b)-[:IDENTIFIED_BY]->(u:Unit)
 MERGE (w:ListEntry {id: $watch.id})
-ON CREATE SET w += $watch
+ON CREATE SET w += $watch, w.source_unit = u.code
 MERGE (w)-[:FOLLOWS]->(b)
 MERGE (w)-[:CONCERNS]->(s)
 MERGE (w)-[:IDENTIFIED_BY]->(u)

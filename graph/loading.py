@@ -10,7 +10,7 @@ A row's optional property given as None removes that property: a row is the whol
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString, TypedDict
@@ -67,11 +67,24 @@ MERGE (h)-[s:HOLDS_SHARES {from: row.from}]->(e)
 SET s.percent = row.percent, s.to = row.to
 """
 
+# $source: the batch (hub/sources.py). Taking the same batch again keeps its first received_at
+# (read before the batch is overwritten: the first item of the one SET clause; a SET clause of
+# its own would make Neo4j plan an Eager, which materialises every row of the batch).
+# A recognised entry's unit is coded "<platform>.<unit>" (hub/list_recognition.py); its source
+# unit is the unit as its own platform codes it.
 WRITE_ENTRIES = """
 UNWIND $rows AS row
 MATCH (u:Unit {code: row.unit})
 MERGE (l:ListEntry {id: row.id})
-SET l.list = row.list,
+SET l.source_received_at = CASE
+      WHEN l.source_feed = $source.feed AND l.source_batch = $source.batch
+      THEN l.source_received_at ELSE $source.received_at END,
+    l.source_feed = $source.feed,
+    l.source_batch = $source.batch,
+    l.source_platform = $source.platform,
+    l.source_unit = CASE WHEN $source.platform IS NULL THEN row.unit
+                         ELSE substring(row.unit, size($source.platform) + 1) END,
+    l.list = row.list,
     l.status = row.status,
     l.domain = row.domain,
     l.basis = row.basis,
@@ -210,9 +223,10 @@ def write_shareholdings(tx: Tx, rows: Sequence[ShareholdingRow]) -> Written:
     )
 
 
-def write_entries(tx: Tx, rows: Sequence[EntryRow]) -> Written:
-    """Units and subjects must exist; an entry is MERGEd on its id with its two links."""
-    written = _run_batched(tx, WRITE_ENTRIES, rows)
+def write_entries(tx: Tx, rows: Sequence[EntryRow], source: Mapping[str, str | None]) -> Written:
+    """Units and subjects must exist; an entry is MERGEd on its id with its two links, and
+    records ``source`` (``hub.sources.Source.params``: feed, batch, platform, received_at)."""
+    written = _run_batched(tx, WRITE_ENTRIES, rows, source=source)
     about_enterprises = [row for row in rows if row["subject_uscc"] is not None]
     about_persons = [row for row in rows if row["subject_uscc"] is None]
     linked = _run_batched(tx, WRITE_ENTERPRISE_SUBJECTS, about_enterprises) + _run_batched(
@@ -221,10 +235,10 @@ def write_entries(tx: Tx, rows: Sequence[EntryRow]) -> Written:
     return written + Written(0, linked.nodes_created, linked.relationships_created)
 
 
-def _run_batched(tx: Tx, statement: LiteralString, rows: Sequence[Any]) -> Written:
+def _run_batched(tx: Tx, statement: LiteralString, rows: Sequence[Any], **params: Any) -> Written:
     total = Written()
     for batch in _batches(rows):
-        counters = tx.run(statement, rows=batch).consume().counters
+        counters = tx.run(statement, rows=batch, **params).consume().counters
         total = total + Written(len(batch), counters.nodes_created, counters.relationships_created)
     return total
 

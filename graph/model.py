@@ -102,6 +102,13 @@ DAILY_QUOTA_UNIQUE = (
     "FOR (q:DailyQuota) REQUIRE (q.unit, q.day) IS UNIQUE"
 )
 
+# Signed snapshots taken from other platforms (hub/list_recognition.py): one receipt per
+# platform, whose write lock serialises the imports of that platform's snapshots.
+SNAPSHOT_RECEIPT_PLATFORM_UNIQUE = (
+    "CREATE CONSTRAINT snapshot_receipt_platform IF NOT EXISTS "
+    "FOR (r:SnapshotReceipt) REQUIRE r.platform IS UNIQUE"
+)
+
 CONSTRAINTS: tuple[LiteralString, ...] = (
     UNIT_CODE_UNIQUE,
     ENTERPRISE_USCC_UNIQUE,
@@ -113,6 +120,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     OBJECTION_ID_UNIQUE,
     REPAIR_APPLICATION_ID_UNIQUE,
     DAILY_QUOTA_UNIQUE,
+    SNAPSHOT_RECEIPT_PLATFORM_UNIQUE,
     *AUDIT_CONSTRAINTS,
 )
 INDEXES: tuple[LiteralString, ...] = (

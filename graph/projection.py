@@ -141,6 +141,21 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
             "identifying_unit",
             "head([({self})-[:IDENTIFIED_BY]->({n}:Unit) | {n}.code])",
         ),
+        # Where it came from (hub/sources.py): properties of the entry itself; null for an
+        # entry written before sources were kept.
+        "source": Fragment(
+            "source",
+            "CASE WHEN {self}.source_feed IS NULL THEN null ELSE {child} END",
+            "EntrySource",
+            (("self", "self"),),
+        ),
+    },
+    "EntrySource": {
+        "feed": _leaf("feed", "{self}.source_feed"),
+        "batch": _leaf("batch", "{self}.source_batch"),
+        "unit": _leaf("unit", "{self}.source_unit"),
+        "platform": _leaf("platform", "{self}.source_platform"),
+        "receivedAt": _leaf("received_at", "{self}.source_received_at"),
     },
 }
 

@@ -59,6 +59,17 @@ class ExitReason(StrEnum):
     STANDARD_CHANGED = "STANDARD_CHANGED"  # 认定标准改变 (R7d, R8d)
 
 
+class SourceFeed(StrEnum):
+    """How an entry reached this platform (its source, docs/federation.md "Where it came from")."""
+
+    IMPORT = "IMPORT"  # credit-hub import FILE (a unit's or the platform's own data)
+    COURT_FEED = "COURT_FEED"  # credit-hub import --court-feed (失信被执行人, R15)
+    SNAPSHOT = "SNAPSHOT"  # credit-hub import --signed: another platform's list (R18)
+    PROPOSAL = "PROPOSAL"  # proposeEntry / pushEntries / credit-hub push (the lifecycle)
+    FOLLOW_UP = "FOLLOW_UP"  # the watch entry that follows a black exit (R8)
+    SEED = "SEED"  # credit-hub seed: synthetic data
+
+
 class MeasureKind(StrEnum):
     MANDATORY = "MANDATORY"  # 强制性措施
     RECOMMENDED = "RECOMMENDED"  # 推荐性措施

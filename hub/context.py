@@ -12,7 +12,7 @@ from hub.disclosure import Disclosure
 from hub.exposure import ExposureDesk
 from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
-from hub.policy import Decisions
+from hub.policy import Decisions, Policy
 from hub.reads import SubjectReads
 
 
@@ -22,6 +22,8 @@ class RequestContext:
     caller: Caller
     purpose: str | None
     decisions: Decisions
+    policy: Policy
+    """The policy in force the decisions came from (``_service`` prints its directives)."""
     reads: SubjectReads
     lists: ListDesk
     disclosure: Disclosure

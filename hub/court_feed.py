@@ -27,10 +27,12 @@ from typing import Any
 import orjson
 
 from graph.driver import open_driver
+from graph.vocabulary import SourceFeed
 from hub.errors import ImportRejected
 from hub.importing.fields import Problems
 from hub.importing.run import ImportSummary, import_file
 from hub.settings import Settings
+from hub.sources import Source, file_batch
 
 PERFORMANCE = ("NOT_PERFORMED", "PARTLY_PERFORMED", "PERFORMED")
 DOMAIN = "JUDICIAL"
@@ -73,7 +75,7 @@ def import_court_feed(settings: Settings, path: Path) -> ImportSummary:
     with tempfile.TemporaryDirectory(prefix="court-feed-") as tmp:
         translated = Path(tmp) / "import.jsonl"
         translated.write_bytes(b"\n".join(lines) + b"\n")
-        return import_file(settings, translated)
+        return import_file(settings, translated, Source(SourceFeed.COURT_FEED, file_batch(raw)))
 
 
 def translate(

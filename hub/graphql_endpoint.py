@@ -40,6 +40,7 @@ from hub.reads import SubjectReads
 from hub.roles import PURPOSES
 from hub.services import Hub
 from hub.shaping import Shaper
+from hub.sources import request_batch
 
 log = logging.getLogger("credit_hub.http")
 JSON = "application/json"
@@ -119,12 +120,14 @@ class GraphQLEndpoint:
             hub.lifecycle,
             hub.proposals,
             History(reader),
+            request_batch(outcome.request_id),
         )
         context = RequestContext(
             request_id=outcome.request_id,
             caller=caller,
             purpose=outcome.purpose,
             decisions=decisions,
+            policy=policy,
             reads=SubjectReads(reader, shaper, hub.cipher, decisions.entry_scope, caller.unit),
             lists=desk,
             disclosure=outcome.disclosure,

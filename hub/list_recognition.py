@@ -11,39 +11,36 @@ from that platform. Its entries are then imported by the one import path
   the same channel (an exit in a later snapshot sets it EXITED);
 * a subject this hub does not know is created from the snapshot (USCC or identity number, and
   name); a subject it knows is left as it is;
-* after the import, the snapshot's sequence is recorded per platform (``SnapshotReceipt``), so
-  the same or an older snapshot is refused as a replay. A failure between the import and the
-  receipt leaves no receipt: taking the snapshot again then changes nothing (the import is
-  idempotent) and records it.
+* the snapshot's sequence is recorded per platform (``SnapshotReceipt``) in the import's own
+  transaction, so the same or an older snapshot is refused as a replay. The transaction first
+  locks the platform's receipt and checks the sequence under the lock (graph/recognition.py):
+  of two concurrent imports of one platform's snapshots, the second waits, then sees the
+  first one's sequence; both can never pass;
+* every entry records its source: feed ``SNAPSHOT``, the document's sha256 as batch, the
+  platform, and the unit as that platform codes it (hub/sources.py).
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from graph import recognition
 from graph.driver import open_driver
+from graph.loading import Tx
+from graph.vocabulary import SourceFeed
 from hub.crypto import FieldCipher, load_keyring
 from hub.errors import ImportRejected
 from hub.importing.rows import ID_NUMBER_FIELD
 from hub.importing.run import ImportSummary, import_file
 from hub.settings import Settings
-from hub.snapshots import Snapshot, SnapshotRefused, load_trust, open_snapshot
+from hub.snapshots import Snapshot, SnapshotRefused, load_trust, open_snapshot, refuse_replay
+from hub.sources import Source, file_batch
 
-LAST_SEQUENCE = "MATCH (r:SnapshotReceipt {platform: $platform}) RETURN r.sequence AS sequence"
-RECORD_SEQUENCE = """
-MERGE (r:SnapshotReceipt {platform: $platform})
-SET r.sequence = CASE WHEN r.sequence IS NULL OR r.sequence < $sequence
-                      THEN $sequence ELSE r.sequence END,
-    r.key_id = $key_id, r.digest = $digest, r.taken_at = datetime()
-"""
-KNOWN_ENTERPRISES = "UNWIND $usccs AS u MATCH (e:Enterprise {uscc: u}) RETURN e.uscc AS key"
-KNOWN_PERSONS = (
-    "UNWIND $bidx AS b MATCH (p:Person {id_number_bidx: b}) RETURN p.id_number_bidx AS key"
-)
 _ENTRY_FIELDS = (
     "list",
     "status",
@@ -72,25 +69,36 @@ def recognise(settings: Settings, path: Path, trust_path: Path) -> ImportSummary
 
         def last_sequence(platform: str) -> int | None:
             records, _, _ = driver.execute_query(
-                LAST_SEQUENCE, platform=platform, database_=database
+                recognition.LAST_SEQUENCE, platform=platform, database_=database
             )
-            return int(records[0]["sequence"]) if records else None
+            sequence = records[0]["sequence"] if records else None
+            return None if sequence is None else int(sequence)
 
-        snapshot = open_snapshot(document, trust, last_sequence)
+        snapshot = open_snapshot(document, trust, last_sequence)  # refuses early, unlocked
         lines = _import_lines(settings, driver, snapshot)
-        with tempfile.TemporaryDirectory(prefix="snapshot-") as tmp:
-            translated = Path(tmp) / "import.jsonl"
-            translated.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
-            summary = import_file(settings, translated)
-        driver.execute_query(
-            RECORD_SEQUENCE,
-            platform=snapshot.platform,
-            sequence=snapshot.sequence,
-            key_id=snapshot.key_id,
-            digest=snapshot.manifest["digest"],
-            database_=database,
+    source = Source(SourceFeed.SNAPSHOT, file_batch(document), platform=snapshot.platform)
+    with tempfile.TemporaryDirectory(prefix="snapshot-") as tmp:
+        translated = Path(tmp) / "import.jsonl"
+        translated.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
+        return import_file(settings, translated, source, ReceiptGuard(snapshot))
+
+
+@dataclass(frozen=True)
+class ReceiptGuard:
+    """Inside the import's transaction: the platform's receipt locked, the replay check under
+    the lock, and the sequence recorded with the entries (one commit, or neither)."""
+
+    snapshot: Snapshot
+
+    def before(self, tx: Tx) -> None:
+        last = recognition.lock_receipt(tx, self.snapshot.platform)
+        refuse_replay(self.snapshot.platform, self.snapshot.sequence, last)
+
+    def after(self, tx: Tx) -> None:
+        snapshot = self.snapshot
+        recognition.record_receipt(
+            tx, snapshot.platform, snapshot.sequence, snapshot.key_id, snapshot.manifest["digest"]
         )
-    return summary
 
 
 def _import_lines(settings: Settings, driver: Any, snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -132,13 +140,15 @@ def _import_lines(settings: Settings, driver: Any, snapshot: Snapshot) -> list[d
         entries.append(entry)
     database = settings.neo4j_database
     records, _, _ = driver.execute_query(
-        KNOWN_ENTERPRISES, usccs=list(enterprises), database_=database
+        recognition.KNOWN_ENTERPRISES, usccs=list(enterprises), database_=database
     )
     for record in records:
         enterprises.pop(record["key"], None)
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=True))
     by_bidx = {cipher.blind_index(ID_NUMBER_FIELD, number): number for number in persons}
-    records, _, _ = driver.execute_query(KNOWN_PERSONS, bidx=list(by_bidx), database_=database)
+    records, _, _ = driver.execute_query(
+        recognition.KNOWN_PERSONS, bidx=list(by_bidx), database_=database
+    )
     for record in records:
         persons.pop(by_bidx[record["key"]], None)
     return [*units.values(), *enterprises.values(), *persons.values(), *entries]

@@ -146,6 +146,20 @@ class Policy:
             groups.setdefault(purpose, set()).add(group)
         return groups
 
+    @property
+    def surface(self) -> SchemaSurface:
+        """The operations and fields this policy decides on."""
+        return self._surface
+
+    @cached_property
+    def rule_terms(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The units and the purposes (or groups) that ``p`` rules name, ``*`` and ``OWNER``
+        left out: decisions can only differ between units or purposes that these tell apart."""
+        rules = [row[1:] for row in _rows(self._texts["policy.csv"]) if row[0] == "p"]
+        units = frozenset(rule[1] for rule in rules if rule[1] not in ("*", "OWNER"))
+        purposes = frozenset(rule[4] for rule in rules if rule[4] != "*")
+        return units, purposes
+
     def decisions(self, roles: tuple[str, ...], unit: str, purpose: str | None) -> Decisions:
         key = (roles, unit, purpose or NO_PURPOSE)
         cached = self._cache.get(key)

@@ -163,9 +163,7 @@ def open_snapshot(
         raise SnapshotRefused("payload.entries and payload.exits must be lists")
     if manifest["counts"] != {"entries": len(entries), "exits": len(exits)}:
         raise SnapshotRefused("the payload does not match the manifest's counts")
-    last = last_sequence(platform)
-    if last is not None and sequence <= last:
-        raise SnapshotRefused(f"replay: sequence {sequence} of {platform} is not newer than {last}")
+    refuse_replay(platform, sequence, last_sequence(platform))
     return Snapshot(
         platform=platform,
         unit=manifest["source"].get("unit"),
@@ -175,6 +173,12 @@ def open_snapshot(
         entries=entries,
         exits=exits,
     )
+
+
+def refuse_replay(platform: str, sequence: int, last: int | None) -> None:
+    """Refuse a snapshot not newer than the last one taken from its platform."""
+    if last is not None and sequence <= last:
+        raise SnapshotRefused(f"replay: sequence {sequence} of {platform} is not newer than {last}")
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -190,5 +194,6 @@ __all__ = [
     "load_trust",
     "open_snapshot",
     "public_key_text",
+    "refuse_replay",
     "seal",
 ]

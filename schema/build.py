@@ -43,6 +43,7 @@ from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
 from schema.scalars import Date, DateScalar
+from schema.service import ServiceQuery
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
@@ -53,6 +54,7 @@ QUERIES: tuple[type, ...] = (
     CheckQuery,
     FeedbackQuery,
     AdminQuery,
+    ServiceQuery,
 )
 MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation, AdminMutation)
 MAX_DEPTH = 8

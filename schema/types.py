@@ -9,11 +9,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLResolveInfo
 
-from graph.vocabulary import ExitReason
+from graph.vocabulary import ExitReason, SourceFeed
 from schema.scalars import Date
 
-# The graph's own vocabulary, exposed as a GraphQL enum (one spelling per concept).
+# The graph's own vocabulary, exposed as GraphQL enums (one spelling per concept).
 strawberry.enum(ExitReason, name="ExitReason", description="Why an entry left its list.")
+strawberry.enum(SourceFeed, name="SourceFeed", description="How an entry reached this platform.")
 
 
 @strawberry.enum(description="The three list kinds (R1): 红名单, 黑名单, 重点关注名单.")
@@ -92,6 +93,27 @@ class Role:
     is_type_of = staticmethod(_is("Role"))
 
 
+@strawberry.type(description="Where an entry came from: the last delivery that wrote it.")
+class EntrySource:
+    feed: SourceFeed
+    batch: str = strawberry.field(
+        description="Which delivery: sha256:<hex> of the file an import or push command read "
+        "(its audit record has the digest), request:<id> of a GraphQL request (its audit "
+        "record's request id), follows:<entry id> for a follow-up watch (R8), seed:<n>."
+    )
+    unit: str = strawberry.field(
+        description="The unit that sent it (a recognised entry's: as its own platform codes it)."
+    )
+    platform: str | None = strawberry.field(
+        description="The other platform it was recognised from (R18); null for this platform's."
+    )
+    received_at: str = strawberry.field(
+        description="When this platform took that delivery (UTC, ISO 8601)."
+    )
+
+    is_type_of = staticmethod(_is("EntrySource"))
+
+
 @strawberry.type(description="An entry on a red, black or watch list (R1).")
 class ListEntry:
     id: strawberry.ID
@@ -121,6 +143,9 @@ class ListEntry:
     prior_notice_on: Date | None = strawberry.field(description="Prior notice given (事前告知).")
     watch_months_after_exit: int | None = strawberry.field(
         description="R8: validity of the watch entry that follows a black exit."
+    )
+    source: EntrySource | None = strawberry.field(
+        description="Where it came from; null for an entry written before sources were kept."
     )
 
     is_type_of = staticmethod(_is("ListEntry"))

@@ -24,6 +24,7 @@ import httpx
 
 from graph import local_neo4j
 from hub.settings import Settings
+from hub.signing_keys import ensure_dev_signing_key
 
 FEDERATION = Path(__file__).resolve().parent / "federation"
 ROOT = FEDERATION.parent.parent
@@ -101,12 +102,21 @@ def serve_hub(settings: Settings, timeout: float = 30) -> Iterator[Served]:
 
 
 @contextmanager
-def serve_stack(hub_sdl: Path, hub_url: str, timeout: float = 60) -> Iterator[dict[str, str]]:
-    """``tests/federation/stack.mjs``: the court subgraph and Hive Gateway over the hub."""
+def serve_stack(
+    hub_sdl: Path, hub_url: str, edge: Settings | None = None, timeout: float = 60
+) -> Iterator[dict[str, str]]:
+    """``tests/federation/stack.mjs``: the court subgraph and Hive Gateway over the hub; with
+    ``edge``, the gateway also enforces the SDL's auth directives for tokens of its keys."""
+    env = dict(os.environ)
+    if edge is not None:
+        env["EDGE_AUTH_PUBLIC_KEY"] = str(ensure_dev_signing_key(edge.keys_dir))
+        env["EDGE_AUTH_ISSUER"] = edge.jwt_issuer
+        env["EDGE_AUTH_AUDIENCE"] = edge.jwt_audience
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
             [node(), str(FEDERATION / "stack.mjs"), str(hub_sdl), hub_url],
             cwd=FEDERATION,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,

@@ -87,6 +87,13 @@ def test_composes_with_the_court_subgraph() -> None:
         '@join__type(graph: HUB, key: "uscc")' in supergraph
     )
     assert "enforcementCases: [EnforcementCase!]! @join__field(graph: COURT)" in supergraph
+    # The hub's auth directives reach the supergraph, for a router to filter at the edge.
+    assert '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)' in supergraph
+    assert '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)' in supergraph
+    assert (
+        "): AccessRecordConnection! @join__field(graph: HUB) @authenticated "
+        '@requiresScopes(scopes: [["data_subject"]])' in supergraph
+    )  # Query.myAccessHistory
 
 
 def test_composition_errors_fail(tmp_path: Path) -> None:
@@ -114,6 +121,7 @@ class Gateway:
     url: str
     court: str
     settings: Settings
+    hub: str
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +141,7 @@ def gateway(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     import_file(settings, DATA / "small_city.jsonl")
     token(settings, "admin")  # create the signing key before the hub reads it
     with serve_hub(settings) as hub, serve_stack(COMMITTED, hub.url) as stack:
-        yield Gateway(stack["gateway"], stack["court"], settings)
+        yield Gateway(stack["gateway"], stack["court"], settings, hub.url)
 
 
 def _ask(
@@ -265,3 +273,82 @@ def test_the_callers_credentials_never_reach_the_court(gateway: Gateway) -> None
     seen = httpx.get(gateway.court.replace("/graphql", "/seen-headers"), timeout=10).json()
     assert seen, "the court subgraph was never asked"
     assert not [h for h in seen if "authorization" in h or "x-purpose" in h], seen
+
+
+# --- the policy enforced at the edge (docs/federation.md, "Edge directives") ----------------
+
+
+@pytest.fixture(scope="module")
+def edge(gateway: Gateway) -> Iterator[Gateway]:
+    """A second Hive Gateway over the same hub that enforces the SDL's @authenticated and
+    @requiresScopes, with scopes from tokens it verifies itself (tests/federation/edge.mjs)."""
+    with serve_stack(COMMITTED, gateway.hub, edge=gateway.settings) as stack:
+        yield Gateway(stack["gateway"], stack["court"], gateway.settings, gateway.hub)
+
+
+def _post(gateway: Gateway, query: str, headers: dict[str, str]) -> httpx.Response:
+    return httpx.post(gateway.url, json={"query": query}, headers=headers, timeout=30)
+
+
+def _hub_requests(settings: Settings, user: str) -> int:
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(settings.neo4j_uri) as driver:
+        return len([e for e in audit_events(driver) if e.get("user") == user])
+
+
+def test_the_edge_lets_through_what_the_policy_grants_and_the_hub_still_masks(
+    edge: Gateway,
+) -> None:
+    body = _ask(edge, ENTERPRISE_WITH_CASES)
+    assert "errors" not in body, body
+    assert body["data"]["enterprise"]["legalRepresentative"]["idNumber"] == MASKED
+
+
+def test_the_edge_refuses_what_the_policy_does_not_grant_before_the_hub_hears_of_it(
+    edge: Gateway,
+) -> None:
+    # Enterprise.registeredOn is for agency purposes only: a bank officer is stopped at the
+    # edge, and the hub never sees the request (no audit record of it).
+    query = '{ enterprise(uscc: "%s") { name registeredOn } }' % ACME
+    before = _hub_requests(edge.settings, "bank_officer-tester")
+    headers = {
+        "Authorization": f"Bearer {token(edge.settings, 'bank_officer')}",
+        "X-Purpose": "LOAN_APPROVAL",
+    }
+    response = _post(edge, query, headers)
+    assert response.status_code == 401  # the gateway's generic auth answers 401 for either
+    body = response.json()
+    assert body.get("data") is None, body
+    assert _codes(body) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+    assert body["errors"][0]["path"] == ["enterprise", "registeredOn"]
+    assert _hub_requests(edge.settings, "bank_officer-tester") == before
+    # What the policy grants the bank passes the edge and is answered by the hub.
+    allowed = _post(edge, '{ enterprise(uscc: "%s") { name } }' % ACME, headers).json()
+    assert allowed == {"data": {"enterprise": {"name": "某某科技有限公司"}}}
+    assert _hub_requests(edge.settings, "bank_officer-tester") == before + 1
+
+
+def test_the_edge_needs_a_purpose_where_the_policy_does(edge: Gateway) -> None:
+    # An agency analyst may look enterprises up for an agency purpose only (AGENCY_PURPOSE).
+    headers = {"Authorization": f"Bearer {token(edge.settings, 'agency_analyst')}"}
+    response = _post(edge, '{ enterprise(uscc: "%s") { name } }' % ACME, headers)
+    assert response.status_code == 401
+    assert _codes(response.json()) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+
+
+def test_the_edge_refuses_anonymous_and_forged_tokens_for_the_hubs_fields(edge: Gateway) -> None:
+    forged = token(edge.settings, "agency_analyst")[:-4] + "AAAA"
+    for headers in ({}, {"Authorization": f"Bearer {forged}", "X-Purpose": "ENFORCEMENT"}):
+        body = _post(edge, ENTERPRISE_WITH_CASES, headers).json()
+        assert body.get("data") is None, body
+        assert "UNAUTHORIZED_FIELD_OR_TYPE" in _codes(body)
+        assert "某某科技有限公司" not in str(body)
+
+
+def test_the_court_alone_needs_no_scope_of_the_hub(edge: Gateway) -> None:
+    # The court's own fields, and the entity key it shares, carry no hub requirement.
+    query = '{ enforcementCases(court: "%s") { caseNumber subject { uscc } } }' % CHAOYANG
+    body = _post(edge, query, {}).json()
+    assert "errors" not in body, body
+    assert [c["subject"]["uscc"] for c in body["data"]["enforcementCases"]] == [ACME, ACME]

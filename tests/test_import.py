@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -84,7 +85,8 @@ def _entry(**changes: Any) -> dict[str, Any]:
 def test_the_api_example_imports_every_record_into_the_model(
     graph: Driver, settings: Settings, tmp_path: Path
 ) -> None:
-    summary = import_file(settings, _file(tmp_path, API_EXAMPLE))
+    path = _file(tmp_path, API_EXAMPLE)
+    summary = import_file(settings, path)
 
     assert [(c.records, c.created) for c in vars(summary).values()] == [(1, 1)] * 6
     dump = _dump(graph)
@@ -100,6 +102,8 @@ def test_the_api_example_imports_every_record_into_the_model(
     ]
     assert _relationships(dump, "HOLDS_SHARES") == [{"percent": 35.0, "from": Date(2018, 1, 1)}]
     [entry] = _nodes(dump, "ListEntry")
+    received_at = entry.pop("source_received_at")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", received_at)
     assert entry == {
         "id": "E-2021-0001",
         "list": "BLACK",
@@ -110,6 +114,10 @@ def test_the_api_example_imports_every_record_into_the_model(
         "identified_on": Date(2021, 9, 1),
         "valid_until": Date(2030, 9, 1),
         "repairable": True,
+        # where it came from: this file, sent by the unit that identified it
+        "source_feed": "IMPORT",
+        "source_batch": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+        "source_unit": "U-TAX",
     }
     assert len(_relationships(dump, "CONCERNS")) == len(_relationships(dump, "IDENTIFIED_BY")) == 1
 

@@ -3,6 +3,10 @@ before anything is written, recognised with their origin (hub/list_recognition.p
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +127,57 @@ def test_the_command_recognises_and_refuses_a_replay(
     assert "replay" in capsys.readouterr().err
     decisions = [e["decision"] for e in audit_events(graph) if e["operations"] == ["Cli.import"]]
     assert sorted(decisions) == ["ALLOWED", "BAD_INPUT"]  # the graph was emptied before
+
+
+def _blocked_transactions(graph: Driver) -> int:
+    records, _, _ = graph.execute_query(
+        "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n",
+        database_="neo4j",
+    )
+    return int(records[0]["n"])
+
+
+def test_two_concurrent_imports_of_one_snapshot_take_it_once(
+    settings: Settings, graph: Driver, snapshot: tuple[Path, Path]
+) -> None:
+    # Two real `credit-hub import --signed` processes. The test holds the platform's receipt
+    # lock until both are waiting on it, so both have passed every check made outside the
+    # import's transaction; then exactly one may take the snapshot, the other is a replay.
+    path, trust = snapshot
+    command = [str(Path(sys.executable).parent / "credit-hub"), "import", "--signed", str(path)]
+    env = os.environ | {
+        "CREDIT_HUB_NEO4J_URI": settings.neo4j_uri,
+        "CREDIT_HUB_DATA_DIR": str(settings.data_dir),
+    }
+    with graph.session(database="neo4j") as session, session.begin_transaction() as held:
+        held.run("MERGE (r:SnapshotReceipt {platform: 'CITY-A'}) SET r.held = true").consume()
+        imports = [
+            subprocess.Popen(
+                [*command, "--trust", str(trust)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 90
+        while _blocked_transactions(graph) < 2:
+            assert all(p.poll() is None for p in imports), "an import ended before the lock"
+            assert time.monotonic() < deadline, "the imports never waited on the receipt"
+            time.sleep(0.2)
+        held.rollback()
+    outcomes = sorted((p.wait(timeout=120), p.communicate()[1]) for p in imports)
+    assert [code for code, _ in outcomes] == [0, 1]
+    assert "replay: sequence" in outcomes[1][1]
+    sequence = orjson.loads(path.read_bytes())["manifest"]["sequence"]
+    records, _, _ = graph.execute_query(
+        "MATCH (r:SnapshotReceipt) RETURN r.platform AS platform, r.sequence AS sequence",
+        database_="neo4j",
+    )
+    assert [dict(r) for r in records] == [{"platform": "CITY-A", "sequence": sequence}]
+    decisions = [e["decision"] for e in audit_events(graph) if e["operations"] == ["Cli.import"]]
+    assert sorted(decisions) == ["ALLOWED", "BAD_INPUT"]
 
 
 async def test_a_local_unit_may_not_exit_a_recognised_entry(

@@ -26,12 +26,14 @@ SMALL = 200
 
 Canonical = tuple[frozenset[Any], frozenset[Any]]
 
-# properties that differ between two seeds by design: the AES-GCM nonce
-SEALED = {"id_number_ct"}
+# properties that differ between two seeds by design: the AES-GCM nonce, and when the entries
+# were received (their source's batch, seed:<n>, is the same)
+SEALED = {"id_number_ct", "source_received_at"}
 
 
 def _canonical(dump: GraphDump) -> Canonical:
-    """The dump without element ids (which differ between databases) or ciphertexts."""
+    """The dump without element ids (which differ between databases), ciphertexts or
+    reception times."""
     keys = {eid: _key(node.properties) for eid, node in dump.nodes.items()}
     nodes = frozenset(
         (tuple(sorted(node.labels)), _frozen(node.properties)) for node in dump.nodes.values()

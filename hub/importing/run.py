@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import neo4j
 from neo4j.exceptions import TransientError
@@ -16,6 +17,7 @@ from neo4j.exceptions import TransientError
 from graph import loading
 from graph.driver import open_driver
 from graph.loading import Tx
+from graph.vocabulary import SourceFeed
 from hub.crypto import FieldCipher, load_keyring
 from hub.errors import HubError, ImportRejected, Unavailable
 from hub.importing.consistency import Outside, check_file
@@ -24,6 +26,7 @@ from hub.importing.references import check_against_graph
 from hub.importing.rows import RowBuilder, Rows
 from hub.importing.validate import Parsed, parse_file
 from hub.settings import Settings
+from hub.sources import Source, file_batch
 
 _OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
@@ -64,13 +67,29 @@ class ImportSummary:
         return "imported: " + ", ".join(parts)
 
 
-def import_file(settings: Settings, path: Path) -> ImportSummary:
+class Guard(Protocol):
+    """What a kind of import does inside the import's own transaction, around its writes."""
+
+    def before(self, tx: Tx) -> None:
+        """First in the transaction (locks, checks); raising refuses the import."""
+
+    def after(self, tx: Tx) -> None:
+        """Last, before the commit (a receipt of what was taken)."""
+
+
+def import_file(
+    settings: Settings, path: Path, source: Source | None = None, guard: Guard | None = None
+) -> ImportSummary:
     """Import ``path``; raise ``ImportRejected`` listing every bad line, having written nothing.
 
+    Its entries record ``source`` (default: an ``IMPORT`` batch named by the file's digest).
+    ``guard`` runs first and last in the transaction (``hub.list_recognition``).
     One explicit transaction, never re-run behind the caller's back: if Neo4j can not take it
     (too large, or a transient conflict), nothing is written and the error says what to do.
     """
-    parsed = parse_file(_read(path))
+    raw = _read(path)
+    source = source or Source(SourceFeed.IMPORT, file_batch(raw))
+    parsed = parse_file(raw)
     outside = check_file(parsed.records, parsed.defined, parsed.problems)
     builder = RowBuilder(FieldCipher(load_keyring(settings.keys_dir, create=True)))
     rows = builder.build(parsed.records)
@@ -80,7 +99,11 @@ def import_file(settings: Settings, path: Path) -> ImportSummary:
     ):
         try:
             with session.begin_transaction() as tx:
-                summary = _check_and_write(tx, parsed, outside, builder, rows)
+                if guard is not None:
+                    guard.before(tx)
+                summary = _check_and_write(tx, parsed, outside, builder, rows, source)
+                if guard is not None:
+                    guard.after(tx)
                 tx.commit()
                 return summary
         except TransientError as exc:
@@ -111,23 +134,24 @@ def _check_and_write(
     outside: Outside,
     builder: RowBuilder,
     rows: Rows,
+    source: Source,
 ) -> ImportSummary:
     problems = Problems()
     problems.extend(parsed.problems)
     problems.extend(check_against_graph(tx, parsed.records, outside, builder.blind_index))
     if problems:
         raise ImportRejected(problems.sorted())
-    return write_rows(tx, rows)
+    return write_rows(tx, rows, source)
 
 
-def write_rows(tx: Tx, rows: Rows) -> ImportSummary:
+def write_rows(tx: Tx, rows: Rows, source: Source) -> ImportSummary:
     """MERGE every row, parents before the relationships that need them."""
     units = loading.write_units(tx, rows.units)
     enterprises = loading.write_enterprises(tx, rows.enterprises)
     persons = loading.write_persons(tx, rows.persons)
     roles = loading.write_roles(tx, rows.roles)
     shareholdings = loading.write_shareholdings(tx, rows.shareholdings)
-    entries = loading.write_entries(tx, rows.entries)
+    entries = loading.write_entries(tx, rows.entries, source.params())
     return ImportSummary(
         units=Counts(units.rows, units.nodes_created),
         enterprises=Counts(enterprises.rows, enterprises.nodes_created),

@@ -40,13 +40,16 @@ class ListDesk:
         service: LifecycleService,
         proposals: Proposals,
         history: History,
+        batch: str,
     ) -> None:
+        """``batch``: what the entries this request proposes record as their source's batch."""
         self._actor = actor
         self._decisions = decisions
         self._shaper = shaper
         self._service = service
         self._proposals = proposals
         self._history = history
+        self._batch = batch
 
     def _authorizer(self, operation: str) -> Callable[[str, str], None]:
         def authorize(action: str, owner: str) -> None:
@@ -59,7 +62,9 @@ class ListDesk:
 
     async def propose_one(self, proposal: Proposal, idempotency_key: str | None) -> Node:
         try:
-            entries = await self._proposals.propose(self._actor, [proposal], idempotency_key)
+            entries = await self._proposals.propose(
+                self._actor, [proposal], idempotency_key, self._batch
+            )
         except Refusal as refusal:
             problems: list[Problem] = refusal.details.get("problems", [])  # type: ignore[assignment]
             r3 = [p for p in problems if p.rule.startswith("R3")]
@@ -74,7 +79,9 @@ class ListDesk:
 
     async def push(self, proposals: list[Proposal], idempotency_key: str | None) -> Node:
         try:
-            entries = await self._proposals.propose(self._actor, proposals, idempotency_key)
+            entries = await self._proposals.propose(
+                self._actor, proposals, idempotency_key, self._batch
+            )
         except Refusal as refusal:
             problems = [
                 self._shaper.restrict(
@@ -142,6 +149,9 @@ class ListDesk:
         return self._shaper.restrict(refusal.kind, values)
 
     def _entry(self, raw: dict[str, Any]) -> Node:
+        source = raw.get("source")
+        if source is not None:
+            raw = {**raw, "source": self._shaper.restrict("EntrySource", source)}
         return self._shaper.restrict("ListEntry", raw)
 
     # -- history -----------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph import lifecycle_store as store
-from graph.vocabulary import EntryStatus, ListKind
+from graph.vocabulary import EntryStatus, ListKind, SourceFeed
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.lifecycle.calendar import report_deadline
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
+from hub.sources import now
 
 MAX_BATCH = 10_000
 WRITE_CHUNK = 1_000
@@ -62,8 +63,9 @@ class Proposals:
         self._clock = clock
 
     async def propose(
-        self, actor: Actor, proposals: list[Proposal], idempotency_key: str | None
+        self, actor: Actor, proposals: list[Proposal], idempotency_key: str | None, batch: str
     ) -> list[dict[str, Any]]:
+        """``batch`` names the delivery the entries record as their source (hub/sources.py)."""
         if not proposals or len(proposals) > MAX_BATCH:
             raise BadInput("entries", f"between 1 and {MAX_BATCH} entries per request")
         today = self._clock()
@@ -78,7 +80,7 @@ class Proposals:
             problems.extend(await _graph_problems(tx, checked, today))
             if problems:
                 raise batch_rejected(sorted(problems, key=lambda p: p.index))
-            return await _create(tx, actor, checked, batch_key, today)
+            return await _create(tx, actor, checked, batch_key, batch, today)
 
         async with self._driver.session(database=self._database) as session:
             entries: list[dict[str, Any]] = await session.execute_write(work)
@@ -210,14 +212,21 @@ async def _create(
     actor: Actor,
     checked: list[Checked],
     batch_key: str | None,
+    batch: str,
     today: date,
 ) -> list[dict[str, Any]]:
     at = datetime.now(UTC).isoformat()
+    source = {
+        "source_feed": SourceFeed.PROPOSAL.value,
+        "source_batch": batch,
+        "source_unit": actor.unit,
+        "source_received_at": now(),
+    }
     rows = [
         {
             "unit": actor.unit,
             "subject": c.subject,
-            "props": c.props,
+            "props": {**c.props, **source},
             "transition": {**_initial(actor, at, batch_key), "batch_index": c.index},
         }
         for c in checked

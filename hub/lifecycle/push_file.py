@@ -22,6 +22,7 @@ from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
 from hub.settings import Settings
+from hub.sources import file_batch
 
 _ALLOWED = {
     "id", "list", "subject", "domain", "basis", "legal_basis", "act_date", "identified_on",
@@ -91,13 +92,14 @@ def _day(fields: dict[str, Any], name: str, *, required: bool = False) -> date |
 def push_file(settings: Settings, path: Path, unit: str, user: str) -> int:
     """Returns the number of entries proposed; raises ImportRejected naming every bad line."""
     proposals = read_proposals(path)
+    batch = file_batch(path.read_bytes())
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=not settings.is_production))
 
     async def run() -> int:
         driver = open_async_driver(settings)
         try:
             desk = Proposals(driver, settings.neo4j_database, cipher, _today)
-            entries = await desk.propose(Actor(user, unit), proposals, None)
+            entries = await desk.propose(Actor(user, unit), proposals, None, batch)
         except Refusal as refusal:
             raise ImportRejected(
                 [f"line {p.index + 1}: {p.field}: {p.rule}" for p in refusal.details["problems"]]  # type: ignore[attr-defined]

@@ -21,12 +21,13 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from graph import lifecycle_store as store
-from graph.vocabulary import EntryStatus, ExitReason, ListKind
+from graph.vocabulary import EntryStatus, ExitReason, ListKind, SourceFeed
 from hub.clock import today as platform_today
 from hub.errors import NotFound
 from hub.lifecycle import rules
 from hub.lifecycle.rules import EntryState, Refusal
 from hub.lifecycle.steps import Actor, Correction, Step
+from hub.sources import now
 
 Authorize = Callable[[str, str], None]
 """``authorize(operation, owner_unit)`` raises Forbidden unless the policy allows it."""
@@ -411,6 +412,9 @@ async def _follow_up_watch(
         "valid_until": today + relativedelta(months=int(months or 12)),
         "repairable": True,
         "version": 1,
+        "source_feed": SourceFeed.FOLLOW_UP.value,
+        "source_batch": f"follows:{black.id}",
+        "source_received_at": now(),
     }
     transition = {
         "seq": 1,

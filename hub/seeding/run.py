@@ -6,6 +6,7 @@ seeding a non-empty graph (or seeding twice) adds only what is missing.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -18,10 +19,12 @@ import neo4j
 from graph import loading
 from graph.driver import open_driver
 from graph.loading import Written
+from graph.vocabulary import SourceFeed
 from hub.crypto import FieldCipher, load_keyring
 from hub.importing.rows import RowBuilder, Rows
 from hub.seeding.city import city_parts
 from hub.settings import Settings
+from hub.sources import Source
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
 
@@ -62,6 +65,7 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=True))
     person_ids: dict[str, str] = {}
     builder = RowBuilder(cipher, person_ids)
+    source = Source(SourceFeed.SEED, f"seed:{seed}")
     counts: Counter[str] = Counter()
     generating = 0.0
     with (
@@ -80,7 +84,7 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
             rows = builder.build(part)
             generating += time.perf_counter() - tick
             _raise_first_failure(loads)
-            loads.append(writer.submit(load_rows, session, rows))
+            loads.append(writer.submit(load_rows, session, rows, source))
         nodes, relationships = _sum(load.result() for load in loads)
     return SeedSummary(
         enterprises=counts["Enterprise"],
@@ -110,8 +114,9 @@ def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
     return nodes, relationships
 
 
-def load_rows(session: neo4j.Session, rows: Rows) -> tuple[Written, Written]:
-    """Write ``rows`` in transactions of ``TRANSACTION_ROWS``: (node, relationship) writes."""
+def load_rows(session: neo4j.Session, rows: Rows, source: Source) -> tuple[Written, Written]:
+    """Write ``rows`` in transactions of ``TRANSACTION_ROWS``: (node, relationship) writes;
+    the entries record ``source``."""
     nodes = (
         _in_transactions(session, loading.write_units, rows.units)
         + _in_transactions(session, loading.write_enterprises, rows.enterprises)
@@ -120,7 +125,8 @@ def load_rows(session: neo4j.Session, rows: Rows) -> tuple[Written, Written]:
     relationships = _in_transactions(session, loading.write_roles, rows.roles) + _in_transactions(
         session, loading.write_shareholdings, rows.shareholdings
     )
-    entries = _in_transactions(session, loading.write_entries, rows.entries)
+    write_entries = functools.partial(loading.write_entries, source=source.params())
+    entries = _in_transactions(session, write_entries, rows.entries)
     # an entry is a node with two relationships: IDENTIFIED_BY its unit, CONCERNS its subject
     nodes += Written(entries.rows, entries.nodes_created, 0)
     relationships += Written(2 * entries.rows, 0, entries.relationships_created)

@@ -8,6 +8,9 @@
 //    @graphql-mesh/transport-http) on 127.0.0.1, a free port. The gateway forwards the
 //    client's Authorization and X-Purpose to the hub and nothing else of the client's.
 //
+// With EDGE_AUTH_PUBLIC_KEY (and EDGE_AUTH_ISSUER, EDGE_AUTH_AUDIENCE) set, the gateway also
+// enforces the hub's @authenticated / @requiresScopes at the edge (edge.mjs).
+//
 // Prints one JSON line {"gateway": URL, "court": URL} when ready; exits when stdin closes.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -16,6 +19,7 @@ import { composeServices, compositionHasErrors } from "@theguild/federation-comp
 import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
 import httpTransport from "@graphql-mesh/transport-http";
 import { COURT_SDL, courtHandler } from "./court.mjs";
+import { edgeAuth } from "./edge.mjs";
 
 const [hubSdlFile, hubUrl] = process.argv.slice(2);
 if (!hubSdlFile || !hubUrl) {
@@ -72,6 +76,15 @@ const gateway = createGatewayRuntime({
       return headers;
     },
   },
+  ...(process.env.EDGE_AUTH_PUBLIC_KEY
+    ? {
+        genericAuth: edgeAuth(
+          process.env.EDGE_AUTH_PUBLIC_KEY,
+          process.env.EDGE_AUTH_ISSUER,
+          process.env.EDGE_AUTH_AUDIENCE,
+        ),
+      }
+    : {}),
   landingPage: false,
   graphiql: false,
   logging: process.env.GATEWAY_LOG_LEVEL ?? "error",
