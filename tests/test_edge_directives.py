@@ -86,11 +86,14 @@ def test_every_field_says_who_may_reach_it() -> None:
     ]
     # Purpose-bound grants name the purposes of the group (AGENCY_PURPOSE, BANK_PURPOSE).
     assert directives["Query.enterprise"]["requiresScopes"] == [
-        [s] for s in [*AGENCY_SCOPES, *BANK_SCOPES, "public"]
+        [s] for s in [*AGENCY_SCOPES, "public"]
     ]
-    assert directives["Person.idNumber"]["requiresScopes"] == [
-        [s] for s in [*AGENCY_SCOPES, *BANK_SCOPES]
-    ]
+    # Banks get scoped checks only (no browsing), so no bank scope reaches a person's fields.
+    assert directives["Person.idNumber"]["requiresScopes"] == [[s] for s in AGENCY_SCOPES]
+    assert directives["Query.check"]["requiresScopes"] is not None
+    assert [s for [s] in directives["Query.check"]["requiresScopes"] if s in BANK_SCOPES] == list(
+        BANK_SCOPES
+    )
     # Every field of the hub's types and every root field: authenticated, and scoped.
     plumbing = {"Query._entities", "Query._service", "_Service.sdl"}
     keys = {"Enterprise.uscc", "Person.id"}
@@ -137,11 +140,9 @@ def test_a_policy_change_changes_the_sdl(tmp_path: Path) -> None:
     _append_rule(directory, "p, public, *, Enterprise.name, read, *, deny")
     changed = _directives(subgraph_sdl(directory))
     assert changed["Query.enterprise"]["requiresScopes"] == [
-        [s] for s in [*AGENCY_SCOPES, *BANK_SCOPES, "privacy_officer/ACCESS_AUDIT", "public"]
+        [s] for s in [*AGENCY_SCOPES, "privacy_officer/ACCESS_AUDIT", "public"]
     ]
-    assert changed["Enterprise.name"]["requiresScopes"] == [
-        [s] for s in [*AGENCY_SCOPES, *BANK_SCOPES]
-    ]
+    assert changed["Enterprise.name"]["requiresScopes"] == [[s] for s in AGENCY_SCOPES]
     unchanged = _directives(COMMITTED.read_text(encoding="utf-8"))
     assert {
         c: d for c, d in changed.items() if c not in ("Query.enterprise", "Enterprise.name")
@@ -158,7 +159,7 @@ def test_schema_print_uses_the_deployments_policy(
     printed = _directives(capsys.readouterr().out)
     assert printed["Query.person"]["requiresScopes"] == [
         ["admin"],
-        *([s] for s in [*AGENCY_SCOPES, *BANK_SCOPES]),
+        *([s] for s in AGENCY_SCOPES),
     ]
 
 
