@@ -257,15 +257,16 @@ async def test_who_sees_the_source(client: HubClient, graph: Driver, settings: S
     assert analyst["data"]["enterprise"]["entries"] == [
         {"id": "E-2021-0001", "identifyingUnit": "U-TAX", "source": {"feed": "IMPORT"}}
     ]
+    # Banks get scoped checks only: they never reach an entry, let alone its source.
     bank = await client.ask(query, role="bank_officer", purpose="LOAN_APPROVAL")
-    assert bank["data"]["enterprise"]["entries"] == [
-        {"id": "E-2021-0001", "identifyingUnit": "U-TAX", "source": None}
-    ]
+    assert bank["data"] == {"enterprise": None}
     assert [(e["path"], e["extensions"]["code"]) for e in bank["errors"]] == [
-        (["enterprise", "entries", 0, "source"], "FORBIDDEN")
+        (["enterprise"], "FORBIDDEN")
     ]
     public = await client.ask(ENTRIES % (ACME, "source { feed }"), role="public", purpose=None)
     assert public["data"]["enterprise"]["entries"] == [
         {"id": "E-2021-0001", "identifyingUnit": "U-TAX", "source": None}
     ]
-    assert [e["extensions"]["code"] for e in public["errors"]] == ["FORBIDDEN"]
+    assert [(e["path"], e["extensions"]["code"]) for e in public["errors"]] == [
+        (["enterprise", "entries", 0, "source"], "FORBIDDEN")
+    ]

@@ -308,7 +308,7 @@ def test_the_edge_lets_through_what_the_policy_grants_and_the_hub_still_masks(
 def test_the_edge_refuses_what_the_policy_does_not_grant_before_the_hub_hears_of_it(
     edge: Gateway,
 ) -> None:
-    # Enterprise.registeredOn is for agency purposes only: a bank officer is stopped at the
+    # Banks get scoped checks only: a bank officer asking for an enterprise is stopped at the
     # edge, and the hub never sees the request (no audit record of it).
     query = '{ enterprise(uscc: "%s") { name registeredOn } }' % ACME
     before = _hub_requests(edge.settings, "bank_officer-tester")
@@ -321,11 +321,11 @@ def test_the_edge_refuses_what_the_policy_does_not_grant_before_the_hub_hears_of
     body = response.json()
     assert body.get("data") is None, body
     assert _codes(body) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
-    assert body["errors"][0]["path"] == ["enterprise", "registeredOn"]
+    assert body["errors"][0]["path"] == ["enterprise"]
     assert _hub_requests(edge.settings, "bank_officer-tester") == before
     # What the policy grants the bank passes the edge and is answered by the hub.
-    allowed = _post(edge, '{ enterprise(uscc: "%s") { name } }' % ACME, headers).json()
-    assert allowed == {"data": {"enterprise": {"name": "某某科技有限公司"}}}
+    allowed = _post(edge, '{ check(subject: {uscc: "%s"}) { verdict } }' % ACME, headers).json()
+    assert allowed == {"data": {"check": {"verdict": "RESTRICTED"}}}
     assert _hub_requests(edge.settings, "bank_officer-tester") == before + 1
 
 
