@@ -1,7 +1,10 @@
 """``credit-hub seed``: generate the synthetic city and load it by batched UNWIND ... MERGE.
 
 Rows go in transactions of ``TRANSACTION_ROWS``; everything is MERGEd on the model's keys, so
-seeding a non-empty graph (or seeding twice) adds only what is missing.
+seeding a non-empty graph (or seeding twice) adds only what is missing. At most
+``PARTS_IN_FLIGHT`` generated parts wait for the writer, so the rows in memory stay bounded
+whatever the city's size (what grows with it is the list of persons and enterprises that later
+parts draw from, about 1 KB per person with its sealed-number memo).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from hub.seeding.city import city_parts
 from hub.settings import Settings
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
+PARTS_IN_FLIGHT = 2  # generated parts queued for the writer: generation never runs far ahead
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,10 @@ class SeedSummary:
         )
 
 
-def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
-    """Generate the city of ``enterprises`` enterprises for ``seed`` and MERGE it.
+def seed_city(
+    settings: Settings, enterprises: int, seed: int, persons: int | None = None
+) -> SeedSummary:
+    """Generate the city of ``enterprises`` enterprises (and ``persons``) for ``seed``; MERGE it.
 
     One writer thread loads each part of the city while the caller's thread generates the
     next (the driver waits for Neo4j without holding the GIL), so generation costs little.
@@ -70,7 +76,7 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-writer") as writer,
     ):
         loads: list[Future[tuple[Written, Written]]] = []
-        parts = city_parts(enterprises, seed, person_ids)
+        parts = city_parts(enterprises, seed, person_ids, persons)
         while True:
             tick = time.perf_counter()
             part = next(parts, None)
@@ -79,7 +85,7 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
             counts.update(type(record).__name__ for record in part)
             rows = builder.build(part)
             generating += time.perf_counter() - tick
-            _raise_first_failure(loads)
+            _wait_for_room(loads)
             loads.append(writer.submit(load_rows, session, rows))
         nodes, relationships = _sum(load.result() for load in loads)
     return SeedSummary(
@@ -95,11 +101,17 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
     )
 
 
-def _raise_first_failure(loads: list[Future[tuple[Written, Written]]]) -> None:
-    """Stop generating as soon as a write failed (later parts would need its records)."""
+def _wait_for_room(loads: list[Future[tuple[Written, Written]]]) -> None:
+    """Block until fewer than ``PARTS_IN_FLIGHT`` loads wait; raise the first failed write.
+
+    A failure stops the generation at once (later parts would need the failed part's records).
+    """
     for load in loads:
         if load.done():
             load.result()
+    pending = [load for load in loads if not load.done()]
+    if len(pending) >= PARTS_IN_FLIGHT:
+        pending[0].result()
 
 
 def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
