@@ -13,6 +13,7 @@ from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
 from hub.policy import Decisions
 from hub.reads import SubjectReads
+from hub.stats import StatsDesk
 
 
 @dataclass
@@ -29,3 +30,4 @@ class RequestContext:
     checks: CheckDesk | None = None
     exposure: ExposureDesk | None = None
     feedback: FeedbackDesk | None = None
+    stats: StatsDesk | None = None

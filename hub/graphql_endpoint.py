@@ -39,6 +39,7 @@ from hub.reads import SubjectReads
 from hub.roles import PURPOSES
 from hub.services import Hub
 from hub.shaping import Shaper
+from hub.stats import StatsDesk
 
 log = logging.getLogger("credit_hub.http")
 JSON = "application/json"
@@ -148,7 +149,9 @@ class GraphQLEndpoint:
                 caller.subject,
                 caller.unit,
                 today,
+                outcome.disclosure.check_tally,
             ),
+            stats=StatsDesk(audit_reader, shaper),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema

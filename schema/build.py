@@ -41,10 +41,18 @@ from schema.info import Info
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
 from schema.scalars import Date, DateScalar
+from schema.stats import StatsQuery
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
-QUERIES: tuple[type, ...] = (SubjectQuery, LifecycleQuery, AuditQuery, CheckQuery, FeedbackQuery)
+QUERIES: tuple[type, ...] = (
+    SubjectQuery,
+    LifecycleQuery,
+    AuditQuery,
+    CheckQuery,
+    FeedbackQuery,
+    StatsQuery,
+)
 MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation)
 MAX_DEPTH = 8
 MAX_ALIASES = 30
