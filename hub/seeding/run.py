@@ -1,10 +1,10 @@
 """``credit-hub seed``: generate the synthetic city and load it by batched UNWIND ... MERGE.
 
 Rows go in transactions of ``TRANSACTION_ROWS``; everything is MERGEd on the model's keys, so
-seeding a non-empty graph (or seeding twice) adds only what is missing. At most
-``PARTS_IN_FLIGHT`` generated parts wait for the writer, so the rows in memory stay bounded
-whatever the city's size (what grows with it is the list of persons and enterprises that later
-parts draw from, about 1 KB per person with its sealed-number memo).
+seeding a non-empty graph (or seeding twice) adds only what is missing. At most ``WRITERS + 1``
+generated parts wait for the writers, so the rows in memory stay bounded whatever the city's
+size (what grows with it is the list of persons and enterprises that later parts draw from:
+~0.7 KB per person or enterprise, with the memo of sealed numbers; see docs/check.md).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hub.seeding.city import city_parts
 from hub.settings import Settings
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
-PARTS_IN_FLIGHT = 2  # generated parts queued for the writer: generation never runs far ahead
+WRITERS = 2  # node parts loading at once (measured at 1M enterprises: see docs/check.md)
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,12 @@ def seed_city(
 ) -> SeedSummary:
     """Generate the city of ``enterprises`` enterprises (and ``persons``) for ``seed``; MERGE it.
 
-    One writer thread loads each part of the city while the caller's thread generates the
-    next (the driver waits for Neo4j without holding the GIL), so generation costs little.
+    Writer threads load parts of the city while the caller's thread generates the next ones
+    (the driver waits for Neo4j without holding the GIL), so generation costs little. Parts of
+    nodes only (persons, enterprises) load ``WRITERS`` at a time: their keys are distinct, so
+    their transactions never wait on each other. Any other part waits until every earlier part
+    is written (its relationships need their nodes) and loads alone, so that relationships on
+    shared persons never deadlock.
     """
     started = time.perf_counter()
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=True))
@@ -72,8 +76,7 @@ def seed_city(
     generating = 0.0
     with (
         open_driver(settings) as driver,
-        driver.session(database=settings.neo4j_database) as session,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-writer") as writer,
+        ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed-writer") as writers,
     ):
         loads: list[Future[tuple[Written, Written]]] = []
         parts = city_parts(enterprises, seed, person_ids, persons)
@@ -85,8 +88,8 @@ def seed_city(
             counts.update(type(record).__name__ for record in part)
             rows = builder.build(part)
             generating += time.perf_counter() - tick
-            _wait_for_room(loads)
-            loads.append(writer.submit(load_rows, session, rows))
+            _wait_for_room(loads, WRITERS + 1 if _nodes_only(rows) else 1)
+            loads.append(writers.submit(load_rows, driver, settings.neo4j_database, rows))
         nodes, relationships = _sum(load.result() for load in loads)
     return SeedSummary(
         enterprises=counts["Enterprise"],
@@ -101,17 +104,22 @@ def seed_city(
     )
 
 
-def _wait_for_room(loads: list[Future[tuple[Written, Written]]]) -> None:
-    """Block until fewer than ``PARTS_IN_FLIGHT`` loads wait; raise the first failed write.
+def _nodes_only(rows: Rows) -> bool:
+    return not (rows.roles or rows.shareholdings or rows.entries)
 
-    A failure stops the generation at once (later parts would need the failed part's records).
+
+def _wait_for_room(loads: list[Future[tuple[Written, Written]]], room: int) -> None:
+    """Block until fewer than ``room`` loads are pending; raise the first failed write.
+
+    ``room`` 1 waits for every earlier load. A failure stops the generation at once (later
+    parts would need the failed part's records).
     """
     for load in loads:
         if load.done():
             load.result()
     pending = [load for load in loads if not load.done()]
-    if len(pending) >= PARTS_IN_FLIGHT:
-        pending[0].result()
+    for load in pending[: max(0, len(pending) - room + 1)]:
+        load.result()
 
 
 def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
@@ -122,8 +130,13 @@ def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
     return nodes, relationships
 
 
-def load_rows(session: neo4j.Session, rows: Rows) -> tuple[Written, Written]:
+def load_rows(driver: neo4j.Driver, database: str, rows: Rows) -> tuple[Written, Written]:
     """Write ``rows`` in transactions of ``TRANSACTION_ROWS``: (node, relationship) writes."""
+    with driver.session(database=database) as session:
+        return _load(session, rows)
+
+
+def _load(session: neo4j.Session, rows: Rows) -> tuple[Written, Written]:
     nodes = (
         _in_transactions(session, loading.write_units, rows.units)
         + _in_transactions(session, loading.write_enterprises, rows.enterprises)
