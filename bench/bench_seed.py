@@ -26,7 +26,7 @@ def main() -> int:
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--persons", type=int, default=None, help="default: 1.5 per enterprise")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--writers", type=int, default=WRITERS, help="parts loading at once")
+    parser.add_argument("--writers", type=int, default=WRITERS, help="node parts loading at once")
     args = parser.parse_args()
     settings = Settings.from_env()
     summary = seed_city(settings, args.enterprises, args.seed, args.persons, args.writers)

@@ -4,7 +4,7 @@ Rows go in transactions of ``TRANSACTION_ROWS``; everything is MERGEd on the mod
 seeding a non-empty graph (or seeding twice) adds only what is missing. At most ``WRITERS + 1``
 generated parts are in the writers' hands, so the rows in memory stay bounded whatever the city's
 size (what grows with it is the list of persons and enterprises that later parts draw from:
-~0.7 KB per person or enterprise, with the memo of sealed numbers; see docs/check.md).
+~0.5 KB per person or enterprise, with the memo of sealed numbers: 1.6 GB at 1M + 2M).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hub.seeding.city import city_parts
 from hub.settings import Settings
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
-WRITERS = 2  # parts loading at once (measured: see docs/check.md, "Figures")
+WRITERS = 2  # node parts loading at once (measured: see docs/check.md, "Figures")
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,12 @@ def seed_city(
 ) -> SeedSummary:
     """Generate the city of ``enterprises`` enterprises (and ``persons``) for ``seed``; MERGE it.
 
-    ``writers`` threads load parts of the city while the caller's thread generates the next
-    ones (the driver waits for Neo4j without holding the GIL), so generation costs little. The
-    first part with relationships waits until every node part is written (its relationships
-    need their nodes); after that, relationship parts load side by side too. Their rare lock
-    conflicts (two parts sharing a person) are retried by ``execute_write``.
+    Writer threads load parts of the city while the caller's thread generates the next ones
+    (the driver waits for Neo4j without holding the GIL), so generation costs little. Parts of
+    nodes only (persons, enterprises) load ``writers`` at a time: their keys are distinct, so
+    their transactions never wait on each other. Any other part waits until every earlier part
+    is written (its relationships need their nodes) and loads alone: two relationship parts
+    side by side deadlocked on shared persons every few transactions (measured, and no faster).
     """
     started = time.perf_counter()
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=True))
@@ -82,7 +83,6 @@ def seed_city(
         ThreadPoolExecutor(max_workers=writers, thread_name_prefix="seed-writer") as pool,
     ):
         loads: list[Future[tuple[Written, Written]]] = []
-        nodes_written = False
         parts = city_parts(enterprises, seed, person_ids, persons)
         while True:
             tick = time.perf_counter()
@@ -92,10 +92,7 @@ def seed_city(
             counts.update(type(record).__name__ for record in part)
             rows = builder.build(part)
             generating += time.perf_counter() - tick
-            if not (nodes_written or _nodes_only(rows)):
-                _wait_for_room(loads, 1)  # the relationships need every node
-                nodes_written = True
-            _wait_for_room(loads, writers + 1)
+            _wait_for_room(loads, writers + 1 if _nodes_only(rows) else 1)
             loads.append(pool.submit(load_rows, driver, settings.neo4j_database, rows))
         nodes, relationships = _sum(load.result() for load in loads)
     return SeedSummary(
