@@ -11,9 +11,8 @@ in turn (each a ``python -m bench.<name>`` of its own, its figures printed as th
 6. ``bench_audit_verify``: audit chain verification (no Neo4j);
 7. ``bench_audit_outage``: audit overhead and an audit store outage (its own two Neo4j).
 
-Then it stops its Neo4j and deletes the data dir (``--keep`` keeps both running). The default
-scale takes ~10 minutes on 2 cores. At the issue's scale (docs/check.md, "Figures"), give the
-Neo4j a page cache that holds the store:
+Then it stops its Neo4j and deletes the data dir (``--keep`` keeps both running). At the
+issue's scale (docs/check.md, "Figures"), give the Neo4j a page cache that holds the store:
 
     CREDIT_HUB_NEO4J_HEAP=2g CREDIT_HUB_NEO4J_PAGECACHE=6g \\
         .venv/bin/python -m bench.run_all --enterprises 1000000 --persons 2000000 --requests 4000
