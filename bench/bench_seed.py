@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from hub.seeding import seed_city
+from hub.seeding.run import WRITERS
 from hub.settings import Settings
 
 BUDGET = 20_000  # nodes + relationships per second (DESIGN.md, Budgets)
@@ -23,11 +24,13 @@ BUDGET = 20_000  # nodes + relationships per second (DESIGN.md, Budgets)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--persons", type=int, default=None, help="default: 1.5 per enterprise")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--writers", type=int, default=WRITERS, help="node parts loading at once")
     args = parser.parse_args()
     settings = Settings.from_env()
-    summary = seed_city(settings, args.enterprises, args.seed)
-    print(f"neo4j          {settings.neo4j_uri}")
+    summary = seed_city(settings, args.enterprises, args.seed, args.persons, args.writers)
+    print(f"neo4j          {settings.neo4j_uri}, {args.writers} writer(s)")
     print(f"enterprises    {summary.enterprises:,}")
     print(f"persons        {summary.persons:,}")
     print(f"entries        {summary.entries:,}")

@@ -7,7 +7,10 @@ each with the walk that leads to it (relationships with their kinds and dates).
 
 Bounds, so a "super node" (a nominee director with thousands of roles) can not blow the query
 up: each node is expanded at most ``$fanout`` times, and each level keeps at most ``$max_walks``
-walks. ``capped`` says whether a bound cut anything off. Entries are matched without the
+walks. ``capped`` says whether a bound cut anything off. What is kept is decided, never
+arbitrary: relationships (and walks) that end on a node with an entry in force or under
+objection first, then current ones (no end date), then the most recent (by end date, else start
+date), then by the far node's key, kind and start date. Entries are matched without the
 ``:ListEntry`` label (``'ListEntry' IN labels(l)``) so the planner expands from the walked
 node instead of starting from the ``ListEntry(status)`` index (see ``graph.checks``).
 """
@@ -23,34 +26,83 @@ CALL (s0) {
   RETURN [] AS rels, [s0] AS nodes, COUNT { (s0)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
   UNION ALL
   MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
-  WITH s0, r1, n1 LIMIT $fanout
+  WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed1
+  ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
+  LIMIT $fanout
   RETURN [r1] AS rels, [s0, n1] AS nodes,
          COUNT { (n1)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
   UNION ALL
   MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
   WHERE $depth >= 2
-  WITH s0, r1, n1 LIMIT $fanout
+  WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed1
+  ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
+  LIMIT $fanout
   CALL (s0, n1) {
     MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
-    RETURN r2, n2 LIMIT $fanout
+    WITH r2, n2, EXISTS { MATCH (n2)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed2
+    RETURN r2, n2, listed2
+    ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
+             coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
+    LIMIT $fanout
   }
-  WITH s0, r1, n1, r2, n2 LIMIT $max_walks
+  WITH s0, r1, n1, listed1, r2, n2, listed2
+  ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
+           listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from,
+           coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
+  LIMIT $max_walks
   RETURN [r1, r2] AS rels, [s0, n1, n2] AS nodes,
          COUNT { (n2)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
   UNION ALL
   MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
   WHERE $depth >= 3
-  WITH s0, r1, n1 LIMIT $fanout
+  WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed1
+  ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
+  LIMIT $fanout
   CALL (s0, n1) {
     MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
-    RETURN r2, n2 LIMIT $fanout
+    WITH r2, n2, EXISTS { MATCH (n2)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed2
+    RETURN r2, n2, listed2
+    ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
+             coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
+    LIMIT $fanout
   }
-  WITH s0, r1, n1, r2, n2 LIMIT $max_walks
+  WITH s0, r1, n1, listed1, r2, n2, listed2
+  ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
+           listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from,
+           coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
+  LIMIT $max_walks
   CALL (s0, n1, n2) {
     MATCH (n2)-[r3:HOLDS_ROLE|HOLDS_SHARES]-(n3) WHERE n3 <> s0 AND n3 <> n1
-    RETURN r3, n3 LIMIT $fanout
+    WITH r3, n3, EXISTS { MATCH (n3)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
+                 AND l.status IN ['ACTIVE', 'OBJECTED']
+                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed3
+    RETURN r3, n3, listed3
+    ORDER BY listed3 DESC, r3.to IS NULL DESC, coalesce(r3.to, r3.from, date('0001-01-01')) DESC,
+             coalesce(n3.uscc, n3.id), type(r3), r3.kind, r3.from
+    LIMIT $fanout
   }
-  WITH s0, r1, n1, r2, n2, r3, n3 LIMIT $max_walks
+  WITH s0, r1, n1, r2, n2, listed2, r3, n3, listed3
+  ORDER BY listed3 DESC, r3.to IS NULL DESC, coalesce(r3.to, r3.from, date('0001-01-01')) DESC,
+           listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
+           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from,
+           coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from,
+           coalesce(n3.uscc, n3.id), type(r3), r3.kind, r3.from
+  LIMIT $max_walks
   RETURN [r1, r2, r3] AS rels, [s0, n1, n2, n3] AS nodes, 0 AS degree
 }
 WITH s0, collect({rels: rels, nodes: nodes, degree: degree}) AS walks

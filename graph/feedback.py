@@ -1,4 +1,4 @@
-"""The Cypher of execution feedback (R17) and the per-unit figures (R24).
+"""The Cypher of execution feedback (R17); the per-unit figures (R24) are ``graph.unit_stats``.
 
 ``REPORT_FEEDBACK`` checks and writes in ONE statement: the entry and the measure must exist,
 the measure must be in force in the catalogue and apply to the entry's list, and the reporting
@@ -35,18 +35,4 @@ MATCH (l:ListEntry {id: $entry_id})
 RETURN head([(l)-[:IDENTIFIED_BY]->(o:Unit) | o.code]) AS owner,
        [(l)<-[:ON_ENTRY]-(f:Feedback) | f {.id, .measure_code, .outcome, .note, .unit,
          .delay_days, on: toString(f.on), at: toString(f.at)}] AS feedback
-"""
-
-FEEDBACK_BY_UNIT = """
-MATCH (f:Feedback)
-RETURN f.unit AS unit, count(*) AS feedback, avg(f.delay_days) AS mean_delay_days,
-       max(f.delay_days) AS max_delay_days,
-       count(CASE WHEN f.delay_days > $late_after_days THEN 1 END) AS late
-ORDER BY unit
-"""
-
-CHECKS_BY_UNIT = """
-MATCH (a:AuditEvent) WHERE a.x_checks IS NOT NULL
-RETURN a.unit AS unit, sum(a.x_checks) AS checks, sum(a.x_check_hits) AS hits
-ORDER BY unit
 """

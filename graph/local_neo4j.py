@@ -13,6 +13,8 @@ serves Bolt on 127.0.0.1 without authentication.
 | ``<data_dir>/neo4j`` | the DBMS home: ``data/``, ``logs/``, ``neo4j.{pid,port,log}`` |
 
 Environment: ``CREDIT_HUB_NEO4J_HEAP`` (maximum heap, e.g. ``512m`` or ``1g``; default ``512m``),
+``CREDIT_HUB_NEO4J_PAGECACHE`` (the page cache, same syntax; default ``64m``: a bench graph of a
+million enterprises wants a few gigabytes, else every read goes to disk),
 ``CREDIT_HUB_NEO4J_JAVA_OPTS`` (extra JVM flags, appended last), ``CREDIT_HUB_NEO4J_CDS=0``
 (no class-data sharing), ``JAVA_HOME`` (which Java 17+ to use; else ``java`` on ``PATH``).
 
@@ -48,6 +50,7 @@ from hub.errors import HubError
 HOST = "127.0.0.1"
 DEFAULT_PORT = 7687
 DEFAULT_HEAP = "512m"
+DEFAULT_PAGECACHE = "64m"
 MIN_JAVA = 17
 
 LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
@@ -354,6 +357,21 @@ def _heap_flags() -> list[str]:
     return [f"-Xms{initial}", f"-Xmx{raw}"]
 
 
+def _page_cache_bytes() -> int:
+    """``CREDIT_HUB_NEO4J_PAGECACHE`` in bytes (default ``DEFAULT_PAGECACHE``)."""
+    raw = os.environ.get("CREDIT_HUB_NEO4J_PAGECACHE", "").strip() or DEFAULT_PAGECACHE
+    match = _HEAP_RE.match(raw)
+    if match is None:
+        raise LocalNeo4jError(
+            f"CREDIT_HUB_NEO4J_PAGECACHE must be a size such as 64m or 4g, not {raw!r}"
+        )
+    scale = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[match.group(2).lower()]
+    size = int(match.group(1)) * scale
+    if size < 8 << 20:
+        raise LocalNeo4jError(f"CREDIT_HUB_NEO4J_PAGECACHE must be at least 8m, not {raw!r}")
+    return size
+
+
 def _classpath(directory: Path) -> str:
     jars = [directory / "classes" / "local-neo4j.jar", *sorted((directory / "lib").glob("*.jar"))]
     return os.pathsep.join(str(jar) for jar in jars)
@@ -642,8 +660,9 @@ def start(data_dir: Path, port: int = DEFAULT_PORT, *, timeout: float = 120.0) -
                 "choose another port or stop that process"
             )
         heap = _heap_flags()
+        page_cache = _page_cache_bytes()
         directory = ensure_jars()
-        pid, archive = _launch(home, port, directory, heap, cds=True)
+        pid, archive = _launch(home, port, directory, heap, page_cache, cds=True)
         try:
             return _wait_ready(pid, port, home, timeout)
         except _ExitedWhileStarting:
@@ -651,14 +670,14 @@ def start(data_dir: Path, port: int = DEFAULT_PORT, *, timeout: float = 120.0) -
                 raise
         # the class-data archive may be what killed it: try once without; if that starts, the
         # archive was to blame and goes (the next start writes a new one)
-        pid, _ = _launch(home, port, directory, heap, cds=False)
+        pid, _ = _launch(home, port, directory, heap, page_cache, cds=False)
         uri = _wait_ready(pid, port, home, timeout)
         archive.unlink(missing_ok=True)
         return uri
 
 
 def _launch(
-    home: Path, port: int, directory: Path, heap: list[str], *, cds: bool
+    home: Path, port: int, directory: Path, heap: list[str], page_cache: int, *, cds: bool
 ) -> tuple[int, Path | None]:
     """Spawn the launcher JVM, record its pid and port; return the pid and the CDS archive used."""
     java = _java()
@@ -682,6 +701,7 @@ def _launch(
         MAIN_CLASS,
         str(port),
         str(home),
+        str(page_cache),
     ]
     pid = _spawn(argv, log)
     _write_atomic(home / PID_FILE, f"{pid}\n")

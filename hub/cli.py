@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="a deterministic synthetic city")
     seed.add_argument("--enterprises", type=int, required=True)
     seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument(
+        "--persons", type=int, help="persons besides the demo ones (default: 1.5 per enterprise)"
+    )
     seed.set_defaults(command=_seed)
 
     imp = sub.add_parser("import", help="import a JSON Lines file, all or nothing")
@@ -204,7 +207,10 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     if args.enterprises < 1:
         print("credit-hub: --enterprises: must be at least 1", file=sys.stderr)
         return 2
-    summary = seed_city(settings, args.enterprises, args.seed)
+    if args.persons is not None and args.persons < 4:
+        print("credit-hub: --persons: must be at least 4 (an enterprise's team)", file=sys.stderr)
+        return 2
+    summary = seed_city(settings, args.enterprises, args.seed, args.persons)
     print(summary)
     return 0
 

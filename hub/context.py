@@ -14,6 +14,7 @@ from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
 from hub.policy import Decisions, Policy
 from hub.reads import SubjectReads
+from hub.stats import StatsDesk
 
 
 @dataclass
@@ -33,3 +34,4 @@ class RequestContext:
     exposure: ExposureDesk | None = None
     feedback: FeedbackDesk | None = None
     admin: AdminDesk | None = None
+    stats: StatsDesk | None = None

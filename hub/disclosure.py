@@ -16,7 +16,9 @@ class Disclosure:
     denied: set[str] = field(default_factory=set)
     """``Type.field`` coordinates or operations asked for and refused."""
     check_tally: dict[str, int] = field(default_factory=dict)
-    """``checks`` (subjects checked) and ``check_hits`` (answers with a measure for the
-    caller's unit), for the per-unit figures of R24; empty when nothing was checked."""
+    """For the per-unit figures of R24 (``graph.unit_stats``): ``checks`` (subjects checked) and
+    ``check_hits`` (answers with a measure for the caller's unit); ``feedback`` (reports given),
+    ``feedback_delay_days`` (their delays summed), ``feedback_max_delay_days`` and
+    ``feedback_late``. Empty when nothing was checked or reported."""
     details: dict[str, str | int | bool] = field(default_factory=dict)
     """What an admin operation changed (``unit``, ``previous_kind``, ``to_version``, ...)."""

@@ -31,6 +31,8 @@ REFUSALS = {
     "NOT_YOUR_MEASURE": ("measureCode", "your unit's kind does not implement this measure"),
 }
 READ_FEEDBACK = "Query.entryFeedback"
+LATE_AFTER_DAYS = 30
+"""Feedback given later than this after the entry reached the platform is late (R24; ours)."""
 
 
 class FeedbackDesk:
@@ -44,6 +46,7 @@ class FeedbackDesk:
         user: str,
         unit: str,
         clock: Callable[[], date],
+        tally: dict[str, int],
     ) -> None:
         self._driver = driver
         self._database = database
@@ -53,6 +56,7 @@ class FeedbackDesk:
         self._user = user
         self._unit = unit
         self._clock = clock
+        self._tally = tally
 
     async def report(
         self, entry_id: str, measure_code: str, outcome: str, note: str | None
@@ -79,6 +83,7 @@ class FeedbackDesk:
         refusal = records[0]["refusal"]
         if refusal is not None:
             raise BadInput(*REFUSALS[refusal])
+        self._count(records[0]["delay_days"])
         return self._feedback(
             {
                 "id": feedback_id,
@@ -102,6 +107,15 @@ class FeedbackDesk:
         items: list[dict[str, Any]] = rows[0]["feedback"]
         items.sort(key=lambda f: (f["at"], f["id"]))  # in the order given; "at" is not shown
         return [self._feedback({**item, "entry_id": entry_id}) for item in items]
+
+    def _count(self, delay_days: int) -> None:
+        """Note the feedback in the request's audit record (R24, ``graph.unit_stats``)."""
+        tally = self._tally
+        tally["feedback"] = tally.get("feedback", 0) + 1
+        tally["feedback_delay_days"] = tally.get("feedback_delay_days", 0) + delay_days
+        most = max(tally.get("feedback_max_delay_days", delay_days), delay_days)
+        tally["feedback_max_delay_days"] = most
+        tally["feedback_late"] = tally.get("feedback_late", 0) + int(delay_days > LATE_AFTER_DAYS)
 
     def _feedback(self, values: dict[str, Any]) -> Node:
         return self._shaper.restrict("Feedback", values)

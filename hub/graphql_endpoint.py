@@ -41,6 +41,7 @@ from hub.roles import PURPOSES
 from hub.services import Hub
 from hub.shaping import Shaper
 from hub.sources import request_batch
+from hub.stats import StatsDesk
 
 log = logging.getLogger("credit_hub.http")
 JSON = "application/json"
@@ -152,6 +153,7 @@ class GraphQLEndpoint:
                 caller.subject,
                 caller.unit,
                 today,
+                outcome.disclosure.check_tally,
             ),
             admin=AdminDesk(
                 hub.driver,
@@ -162,6 +164,7 @@ class GraphQLEndpoint:
                 caller.subject,
                 outcome.disclosure,
             ),
+            stats=StatsDesk(audit_reader, shaper),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema

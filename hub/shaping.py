@@ -3,6 +3,7 @@ opened, masks applied per the caller's decisions, and every returned subject not
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from strawberry.utils.str_converters import to_camel_case
@@ -64,7 +65,7 @@ class Shaper:
         for key, value in values.items():
             if key.startswith("__"):
                 continue
-            coordinate = f"{type_name}.{to_camel_case(key)}"
+            coordinate = _coordinate(type_name, key)
             if self._decisions.field(coordinate).allowed:
                 node[key] = (
                     value if isinstance(value, dict | list) else self._leaf(coordinate, value)
@@ -90,3 +91,9 @@ class Shaper:
             return None
         ciphertext, key_id = value
         return self._cipher.open(field, Sealed(ciphertext, key_id))
+
+
+@cache
+def _coordinate(type_name: str, key: str) -> str:
+    """``Type.fieldName`` of a result key (``to_camel_case`` cost 6 % of a check's hub CPU)."""
+    return f"{type_name}.{to_camel_case(key)}"

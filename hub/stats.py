@@ -1,6 +1,10 @@
-"""``credit-hub stats``: per unit, checks made and hits (from the audit log) and feedback given
-with its delay (R24). A unit is flagged when any of its feedback came later than
-``LATE_AFTER_DAYS`` days after the entry reached the platform."""
+"""The per-unit figures of R24: checks made, hits, feedback given and its delay, late units.
+
+Read from the audit log in ONE round trip (``graph.unit_stats.UNIT_STATS``), both by
+``credit-hub stats`` and by the ``unitStats`` query (``StatsDesk``). A unit is flagged late when
+any of its feedback came more than ``hub.feedback.LATE_AFTER_DAYS`` days after the entry reached
+the platform.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,39 @@ import argparse
 from typing import Any
 
 from graph.driver import open_driver
-from graph.feedback import CHECKS_BY_UNIT, FEEDBACK_BY_UNIT
+from graph.reader import GraphReader
+from graph.unit_stats import UNIT_STATS
+from hub.audit_queries import EARLIEST, LATEST, Window
+from hub.nodes import Node
 from hub.settings import Settings
+from hub.shaping import Shaper
 
-LATE_AFTER_DAYS = 30
 COLUMNS = ("unit", "checks", "hits", "feedback", "mean_delay_days", "max_delay_days", "late")
+ALL_TIME = Window(EARLIEST, LATEST)
+
+
+def figures(row: dict[str, Any]) -> dict[str, Any]:
+    """One unit's figures: counts are 0 and delays null when it gave no feedback."""
+    return {name: row[name] if row[name] is not None else _none(name) for name in COLUMNS}
+
+
+def _none(name: str) -> int | None:
+    return None if name.endswith("delay_days") else 0
+
+
+class StatsDesk:
+    """``unitStats``: the figures over a window of audit times, as the caller may see them."""
+
+    def __init__(self, reader: GraphReader, shaper: Shaper) -> None:
+        self._reader = reader
+        self._shaper = shaper
+
+    async def per_unit(self, window: Window) -> list[Node]:
+        rows = await self._reader.rows(UNIT_STATS, {"start": window.start, "end": window.end})
+        return [self._node(figures(row)) for row in rows]
+
+    def _node(self, values: dict[str, Any]) -> Node:
+        return self._shaper.restrict("UnitStats", {**values, "flagged_late": values["late"] > 0})
 
 
 def install(sub: Any) -> None:
@@ -21,20 +53,14 @@ def install(sub: Any) -> None:
     ).set_defaults(command=_stats)
 
 
-def unit_stats(settings: Settings) -> list[dict[str, Any]]:
-    units: dict[str, dict[str, Any]] = {}
-    with open_driver(settings) as driver:
-        feedback, _, _ = driver.execute_query(
-            FEEDBACK_BY_UNIT,
-            {"late_after_days": LATE_AFTER_DAYS},
+def unit_stats(settings: Settings, window: Window = ALL_TIME) -> list[dict[str, Any]]:
+    with open_driver(settings, settings.audit_neo4j_uri) as driver:
+        rows, _, _ = driver.execute_query(
+            UNIT_STATS,
+            {"start": window.start, "end": window.end},
             database_=settings.neo4j_database,
         )
-    with open_driver(settings, settings.audit_neo4j_uri) as driver:
-        checks, _, _ = driver.execute_query(CHECKS_BY_UNIT, database_=settings.neo4j_database)
-    for record in [*checks, *feedback]:
-        row = units.setdefault(record["unit"], {name: 0 for name in COLUMNS})
-        row.update({key: value for key, value in record.data().items() if value is not None})
-    return [units[unit] for unit in sorted(units)]
+    return [figures(row.data()) for row in rows]
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,5 +69,5 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         mean = row["mean_delay_days"]
         row["mean_delay_days"] = round(mean, 1) if isinstance(mean, float) else mean
         flag = "\tLATE" if row["late"] else ""
-        print("\t".join(str(row[name]) for name in COLUMNS) + flag)
+        print("\t".join("-" if row[n] is None else str(row[n]) for n in COLUMNS) + flag)
     return 0

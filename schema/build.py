@@ -44,6 +44,7 @@ from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
 from schema.scalars import Date, DateScalar
 from schema.service import ServiceQuery
+from schema.stats import StatsQuery
 from schema.types import Enterprise, ListEntry, Person, Role
 
 # Each domain contributes its root fields as a class of its own; they are merged into Query.
@@ -55,6 +56,7 @@ QUERIES: tuple[type, ...] = (
     FeedbackQuery,
     AdminQuery,
     ServiceQuery,
+    StatsQuery,
 )
 MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation, AdminMutation)
 MAX_DEPTH = 8

@@ -537,6 +537,73 @@ async def test_a_restricted_legal_representative_may_not_take_up_posts_R11(
     assert director["bars"][0]["path"][1] == f"Enterprise:{ACME}"
 
 
+CL178_4 = "《中华人民共和国公司法》（2023年修订）第一百七十八条第一款第（四）项"
+CL178_5 = "《中华人民共和国公司法》（2023年修订）第一百七十八条第一款第（五）项"
+DEBTOR = "452129199912109784"  # a judgment debtor (失信被执行人) on the black list herself
+OFFICER_POSTS = ["LEGAL_REPRESENTATIVE", "DIRECTOR", "SUPERVISOR", "SENIOR_MANAGER"]
+BAR = """query($s: SubjectInput!, $post: RoleKind!) { appointmentCheck(subject: $s, post: $post) {
+  post allowed bars { code entryId reachedAs until legalBasis path } } }"""
+
+
+async def _bar(client: HubClient, id_number: str, post: str) -> dict[str, Any]:
+    result = await client.ask(
+        BAR, role="implementing_officer", variables={"s": {"idNumber": id_number}, "post": post}
+    )
+    assert "errors" not in result, result
+    answer: dict[str, Any] = result["data"]["appointmentCheck"]
+    return answer
+
+
+@pytest.mark.parametrize("post", OFFICER_POSTS)
+async def test_the_legal_representative_of_a_listed_enterprise_is_barred_CL178_4_R11(
+    client: HubClient, post: str
+) -> None:
+    answer = await _bar(client, ZHANG, post)
+
+    assert (answer["post"], answer["allowed"]) == (post, False)
+    bar = next(b for b in answer["bars"] if b["code"] == "M-BLK-CL178-OFFICER-BAN")
+    assert (bar["entryId"], bar["reachedAs"], bar["until"]) == (
+        "E-ACME",
+        "LEGAL_REPRESENTATIVE",
+        "2028-06-01",
+    )
+    assert bar["legalBasis"] == CL178_4
+    assert bar["path"][-1] == f"Measure:M-BLK-CL178-OFFICER-BAN@2026.2 until 2028-06-01 ({CL178_4})"
+
+
+@pytest.mark.parametrize("post", OFFICER_POSTS)
+async def test_a_judgment_debtor_is_barred_from_every_officer_post_CL178_5_R11(
+    client: HubClient, settings: Settings, tmp_path: Path, post: str
+) -> None:
+    debtor = [
+        {"type": "person", "id_number": DEBTOR, "name": "失信人"},
+        {
+            "type": "entry",
+            "id": "E-DEBTOR",
+            "list": "BLACK",
+            "subject": {"id_number": DEBTOR},
+            "unit": "U-MARKET",
+            "domain": "JUDICIAL",
+            "basis": 3,
+            "identified_on": "2025-06-01",
+            "valid_until": "2030-06-01",
+            "status": "ACTIVE",
+            "repairable": True,
+        },
+    ]
+    path = tmp_path / "debtor.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in debtor) + "\n")
+    import_file(settings, path)
+
+    answer = await _bar(client, DEBTOR, post)
+
+    assert answer["allowed"] is False
+    bar = next(b for b in answer["bars"] if b["code"] == "M-BLK-JUDGMENT-DEBTOR-OFFICER-BAN")
+    assert (bar["entryId"], bar["reachedAs"], bar["legalBasis"]) == ("E-DEBTOR", None, CL178_5)
+    assert bar["path"][0] == "ListEntry:E-DEBTOR BLACK JUDICIAL identified 2025-06-01 act unknown"
+    assert bar["path"][-1].endswith(f"({CL178_5})")
+
+
 async def test_a_principal_reached_on_the_listing_date_is_barred_only_as_legal_representative(
     client: HubClient,
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import AsyncIterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,15 @@ from neo4j import Driver
 from graph.catalogue import load_catalogue
 from hub.exposure import FANOUT
 from hub.importing.run import import_file
-from hub.seeding.codes import random_uscc
+from hub.seeding.codes import random_identity_number, random_uscc
 from hub.settings import Settings
 from tests.hubtest import HubClient, audit_events, codes, hub_client
 from tests.test_check import ACME, EXCO, LAPSED, QIAN, TRADING, UNKNOWN, ZHANG, _records
 
 NOMINEE = "452728198305308898"  # a nominee director of FANOUT + 50 enterprises: a super node
+# a nominee director of FANOUT + 50 listed shells: the oldest 20 posts ended, the rest current
+SHELL_DIRECTOR = random_identity_number(random.Random(8), male=True)
+SHELLS = FANOUT + 50
 
 EXPOSURE = """query($s: SubjectInput!, $d: Int!) { exposure(subject: $s, depth: $d) {
   found depth capped
@@ -44,16 +48,56 @@ def _nominee_records() -> list[dict[str, Any]]:
                 "to": None,
             }
         )
-    records.append(
+    records.append(  # the listed enterprise: the nominee's oldest post, and one that ended
         {
             "type": "role",
             "person": NOMINEE,
             "enterprise": ACME,
             "role": "DIRECTOR",
-            "from": "2022-01-01",
-            "to": None,
+            "from": "2001-01-01",
+            "to": "2002-01-01",
         }
     )
+    return records
+
+
+def _shell(k: int) -> str:
+    return f"E-SHELL-{k:03d}"
+
+
+def _shell_records() -> list[dict[str, Any]]:
+    """``SHELL_DIRECTOR`` took up post k on 2000-01-01 + 30 k days; posts 0..19 ended."""
+    rng = random.Random(9)
+    firms = list(dict.fromkeys(random_uscc(rng) for _ in range(SHELLS)))
+    person = {"type": "person", "id_number": SHELL_DIRECTOR, "name": "挂名董事乙"}
+    records: list[dict[str, Any]] = [person]
+    for k, uscc in enumerate(firms):
+        start = date(2000, 1, 1) + timedelta(days=30 * k)
+        end = (start + timedelta(days=365)).isoformat() if k < 20 else None
+        records += [
+            {"type": "enterprise", "uscc": uscc, "name": f"壳{uscc[-4:]}"},
+            {
+                "type": "role",
+                "person": SHELL_DIRECTOR,
+                "enterprise": uscc,
+                "role": "DIRECTOR",
+                "from": start.isoformat(),
+                "to": end,
+            },
+            {
+                "type": "entry",
+                "id": _shell(k),
+                "list": "WATCH",
+                "subject": {"uscc": uscc},
+                "unit": "U-MARKET",
+                "domain": "MARKET",
+                "basis": 2,
+                "identified_on": "2025-06-01",
+                "valid_until": "2030-06-01",
+                "status": "ACTIVE",
+                "repairable": True,
+            },
+        ]
     return records
 
 
@@ -61,7 +105,7 @@ def _nominee_records() -> list[dict[str, Any]]:
 async def client(graph: Driver, settings: Settings, tmp_path: Path) -> AsyncIterator[HubClient]:
     load_catalogue(graph, "neo4j")
     path = tmp_path / "exposure.jsonl"
-    records = [*_records(), *_nominee_records()]
+    records = [*_records(), *_nominee_records(), *_shell_records()]
     path.write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8"
     )
@@ -141,6 +185,28 @@ async def test_a_super_node_is_capped_and_says_so(client: HubClient, graph: Driv
 
     assert answer["capped"] is True
     assert audit_events(graph)[-1]["x_round_trips"] == 1
+
+
+async def test_a_capped_answer_keeps_the_listed_enterprise_before_current_posts(
+    client: HubClient,
+) -> None:
+    answer = await exposure(client, {"idNumber": NOMINEE}, 1)
+
+    # the post in ACME is the nominee's oldest and it ended; the 250 current ones are unlisted
+    assert answer["capped"] is True
+    assert [(i["hops"], i["entryId"]) for i in answer["items"]] == [(1, "E-ACME")]
+    assert answer["items"][0]["path"][1] == "-[DIRECTOR 2001-01-01..2002-01-01]->"
+
+
+async def test_a_capped_answer_keeps_current_then_most_recent_posts_the_same_every_time(
+    client: HubClient,
+) -> None:
+    answers = [await exposure(client, {"idNumber": SHELL_DIRECTOR}, 1) for _ in range(2)]
+
+    # all SHELLS are listed: the 20 ended posts go first, then the 30 oldest current ones
+    assert answers[0]["capped"] is True
+    assert [i["entryId"] for i in answers[0]["items"]] == [_shell(k) for k in range(50, SHELLS)]
+    assert answers[1] == answers[0]
 
 
 async def test_depth_is_one_to_three(client: HubClient) -> None:

@@ -17,7 +17,7 @@ from hub.clock import today
 from hub.importing.run import import_file
 from hub.settings import Settings
 from hub.stats import unit_stats
-from tests.hubtest import HubClient, codes, hub_client, token
+from tests.hubtest import HubClient, audit_events, codes, hub_client, token
 from tests.test_check import ACME, CLEAN, _records
 
 REPORT = """mutation($f: FeedbackInput!) { reportFeedback(feedback: $f) {
@@ -25,6 +25,8 @@ REPORT = """mutation($f: FeedbackInput!) { reportFeedback(feedback: $f) {
 READ = """query($id: ID!) { entryFeedback(entryId: $id) {
   entryId measureCode outcome note unit on delayDays } }"""
 CHECK = """query($s: SubjectInput!) { check(subject: $s) { verdict } }"""
+STATS = """query($from: DateTime, $to: DateTime) { unitStats(from: $from, to: $to) {
+  unit checks hits feedback meanDelayDays maxDelayDays late flaggedLate } }"""
 
 
 @pytest.fixture
@@ -132,3 +134,50 @@ async def test_stats_count_checks_hits_and_feedback_per_unit_R24(
         "unit\tchecks\thits\tfeedback\tmean_delay_days\tmax_delay_days\tlate",
         f"U-TAX\t3\t2\t1\t{float(delay)}\t{delay}\t1\tLATE",
     ]
+
+
+async def test_unit_stats_is_a_query_for_admins_and_privacy_officers_in_one_round_trip_R24(
+    client: HubClient, graph: Driver
+) -> None:
+    for subject in ({"uscc": ACME}, {"uscc": CLEAN}):
+        await client.ask(CHECK, role="implementing_officer", variables={"s": subject})
+    await report(client, _feedback("M-BLK-MARKET-BAN"))
+    await report(client, _feedback("M-BLK-MARKET-BAN", "NOT_APPLICABLE"))
+    await report(client, _feedback("M-NOT-A-MEASURE"))  # refused: not feedback given
+
+    delay = (today() - date(2025, 6, 1)).days
+    expected = {
+        "unit": "U-TAX",
+        "checks": 2,
+        "hits": 1,
+        "feedback": 2,
+        "meanDelayDays": float(delay),
+        "maxDelayDays": delay,
+        "late": 2,
+        "flaggedLate": True,
+    }
+    for role in ("admin", "privacy_officer"):
+        answer = await client.ask(STATS, role=role)
+        assert answer == {"data": {"unitStats": [expected]}}
+        assert audit_events(graph)[-1]["x_round_trips"] == 1
+
+
+async def test_unit_stats_counts_only_the_window_asked_R24(client: HubClient) -> None:
+    await client.ask(CHECK, role="implementing_officer", variables={"s": {"uscc": ACME}})
+
+    later = {"from": "2999-01-01T00:00:00+00:00"}
+    earlier = {"to": "2000-01-01T00:00:00+00:00"}
+    for window in (later, earlier):
+        answer = await client.ask(STATS, role="admin", variables=window)
+        assert answer == {"data": {"unitStats": []}}
+    bad = await client.ask(STATS, role="admin", variables={**later, "to": "2998-01-01T00:00:00Z"})
+    assert codes(bad) == ["BAD_INPUT"]
+    assert bad["errors"][0]["message"] == "to: must be later than from"
+
+
+@pytest.mark.parametrize("role", ["implementing_officer", "identifying_officer", "bank_officer"])
+async def test_unit_stats_is_refused_to_other_roles_R24(client: HubClient, role: str) -> None:
+    answer = await client.ask(STATS, role=role)
+
+    assert codes(answer) == ["FORBIDDEN"]
+    assert answer["data"] is None

@@ -211,3 +211,12 @@ def test_missing_maven_is_named_when_the_jars_are_not_cached(
         LocalNeo4jError, match=r"Maven \('mvn'\) is not on PATH.*Java 17\+ and Maven"
     ):
         local_neo4j.ensure_jars(quiet=True)
+
+
+def test_a_bad_page_cache_setting_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREDIT_HUB_NEO4J_PAGECACHE", "1x")
+    with pytest.raises(LocalNeo4jError, match="CREDIT_HUB_NEO4J_PAGECACHE must be a size"):
+        local_neo4j.start(tmp_path, local_neo4j.free_port())
+    assert not (tmp_path / "neo4j" / "neo4j.pid").exists()

@@ -19,8 +19,15 @@ from hub.importing.records import Record
 from hub.importing.validate import parse_file
 from hub.seeding import seed_city
 from hub.seeding.city import generate_city
-from hub.seeding.demo import ACME_USCC, DEMO_PERSON_IDS, ZHANG_SAN
+from hub.seeding.demo import (
+    ACME_USCC,
+    DEMO_ENTERPRISES,
+    DEMO_PERSON_IDS,
+    DEMO_PERSONS,
+    ZHANG_SAN,
+)
 from hub.settings import Settings
+from tests.audittest import Cli
 
 SMALL = 200
 
@@ -81,6 +88,26 @@ def test_another_seed_gives_another_city() -> None:
 
     assert {e.uscc for e in one.enterprises} != {e.uscc for e in other.enterprises}
     assert set(one.person_ids.values()) != set(other.person_ids.values())
+
+
+def test_the_person_count_can_be_asked_for(graph: Driver, cli: Cli) -> None:
+    status, out = cli("seed", "--enterprises", str(SMALL), "--persons", str(3 * SMALL))
+
+    assert status == 0
+    persons = 3 * SMALL + len(DEMO_PERSONS)
+    assert out[0].startswith(f"seeded {SMALL + len(DEMO_ENTERPRISES)} enterprises, {persons} ")
+    records, _, _ = graph.execute_query("MATCH (p:Person) RETURN count(p) AS n")
+    assert records[0]["n"] == persons
+    assert len(generate_city(SMALL, seed=4).persons) == 1.5 * SMALL + len(DEMO_PERSONS)
+
+
+def test_too_few_persons_for_a_team_are_refused(graph: Driver, cli: Cli) -> None:
+    status, _ = cli("seed", "--enterprises", "10", "--persons", "3")
+
+    assert status == 2
+    assert cli.err == "credit-hub: --persons: must be at least 4 (an enterprise's team)"
+    city = "MATCH (n) WHERE n:Unit OR n:Enterprise OR n:Person RETURN count(n) AS n"
+    assert graph.execute_query(city).records[0]["n"] == 0
 
 
 def test_seeding_twice_changes_nothing(graph: Driver, settings: Settings) -> None:

@@ -1,6 +1,6 @@
 // The local Neo4j 5.26 Community of credit-hub: an embedded DBMS that speaks Bolt on 127.0.0.1.
 //
-//   java [flags] -cp <classes>:<lib>/* LocalNeo4j <port> <home-dir>
+//   java [flags] -cp <classes>:<lib>/* LocalNeo4j <port> <home-dir> [<page-cache-bytes>]
 //
 // graph/local_neo4j.py fetches the jars (pom.xml), compiles this file into the cache, launches it
 // detached and stops it with SIGTERM, which runs the shutdown hook below. The one line
@@ -30,12 +30,14 @@ public final class LocalNeo4j {
     private LocalNeo4j() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: LocalNeo4j <port> <home-dir>");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: LocalNeo4j <port> <home-dir> [<page-cache-bytes>]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         Path home = Path.of(args[1]).toAbsolutePath();
+        // 64 MiB suits the tests' small graphs; a million-node bench graph needs its store cached
+        long pageCache = args.length == 3 ? Long.parseLong(args[2]) : 64 * MIB;
         Files.createDirectories(home);
         SocketAddress bolt = new SocketAddress(HOST, port);
 
@@ -49,7 +51,7 @@ public final class LocalNeo4j {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 64 * MIB)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, 16 * MIB)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")

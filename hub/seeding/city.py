@@ -1,8 +1,9 @@
 """The synthetic city as import records: the same seed gives the same city, record for record.
 
-~1.5 persons per enterprise; ~3 % of enterprises and ~1 % of persons listed; units of every
-kind; and the fixed demo records of ``hub.seeding.demo``. ``city_parts`` yields the city in
-parts, parents first, so that the seed can write one part while it generates the next.
+~1.5 persons per enterprise unless a person count is given; ~3 % of enterprises and ~1 % of
+persons listed; units of every kind; and the fixed demo records of ``hub.seeding.demo``.
+``city_parts`` yields the city in parts, parents first, so that the seed can write one part
+while it generates the next.
 """
 
 from __future__ import annotations
@@ -75,38 +76,46 @@ class City:
         ]
 
 
-def generate_city(enterprises: int, seed: int) -> City:
+def generate_city(enterprises: int, seed: int, persons: int | None = None) -> City:
     """The whole city at once (for tests and exports; the seed streams ``city_parts``)."""
     city = City()
-    for part in city_parts(enterprises, seed, city.person_ids):
+    for part in city_parts(enterprises, seed, city.person_ids, persons):
         for record in part:
             city.add(record)
     return city
 
 
+def person_count(enterprises: int, persons: int | None = None) -> int:
+    """``persons`` if given, else ``PERSONS_PER_ENTERPRISE`` per enterprise; at least 4 (a team)."""
+    return max(4, round(enterprises * PERSONS_PER_ENTERPRISE) if persons is None else persons)
+
+
 def city_parts(
-    enterprises: int, seed: int, person_ids: dict[str, str]
+    enterprises: int, seed: int, person_ids: dict[str, str], persons: int | None = None
 ) -> Iterator[Sequence[Record]]:
-    """The city in parts, each needing only earlier parts; fills ``person_ids`` on the way."""
+    """The city in parts, each needing only earlier parts; fills ``person_ids`` on the way.
+
+    ``persons`` is the number of (non-demo) persons, ``person_count``'s default when None.
+    """
     rng = random.Random(seed)  # noqa: S311 -- synthetic data: reproducible by design
     names = NamePools(seed)
     yield list(CITY_UNITS)
     person_ids.update(demo.DEMO_PERSON_IDS)
     yield list(demo.DEMO_PERSONS)
-    count = max(4, round(enterprises * PERSONS_PER_ENTERPRISE))
-    persons: list[Person] = []
+    people: list[Person] = []
+    count = person_count(enterprises, persons)
     for some_persons in generate_persons(rng, names, count, PART_ROWS, person_ids):
-        persons.extend(some_persons)
+        people.extend(some_persons)
         yield some_persons
     yield list(demo.DEMO_ENTERPRISES)
     firms: list[Enterprise] = []
     for some_firms in generate_enterprises(rng, names, enterprises, PART_ROWS):
         firms.extend(some_firms)
         yield some_firms
-    entries = _entries(rng, firms, persons)
+    entries = _entries(rng, firms, people)
     acts = _dishonest_acts(entries)
     for start in range(0, len(firms), PART_ENTERPRISES):
-        yield _people_of_enterprises(rng, firms, persons, acts, start)
+        yield _people_of_enterprises(rng, firms, people, acts, start)
     yield [*demo.DEMO_ROLES, *demo.DEMO_SHAREHOLDINGS]
     yield [*entries, *demo.DEMO_ENTRIES]
 

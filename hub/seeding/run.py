@@ -1,7 +1,10 @@
 """``credit-hub seed``: generate the synthetic city and load it by batched UNWIND ... MERGE.
 
 Rows go in transactions of ``TRANSACTION_ROWS``; everything is MERGEd on the model's keys, so
-seeding a non-empty graph (or seeding twice) adds only what is missing.
+seeding a non-empty graph (or seeding twice) adds only what is missing. At most ``WRITERS + 1``
+generated parts are in the writers' hands, so the rows in memory stay bounded whatever the city's
+size (what grows with it is the list of persons and enterprises that later parts draw from:
+~0.5 KB per person or enterprise, with the memo of sealed numbers: 1.6 GB at 1M + 2M).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from hub.settings import Settings
 from hub.sources import Source
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
+WRITERS = 2  # node parts loading at once (measured: see docs/check.md, "Figures")
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,21 @@ class SeedSummary:
         )
 
 
-def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
-    """Generate the city of ``enterprises`` enterprises for ``seed`` and MERGE it.
+def seed_city(
+    settings: Settings,
+    enterprises: int,
+    seed: int,
+    persons: int | None = None,
+    writers: int = WRITERS,
+) -> SeedSummary:
+    """Generate the city of ``enterprises`` enterprises (and ``persons``) for ``seed``; MERGE it.
 
-    One writer thread loads each part of the city while the caller's thread generates the
-    next (the driver waits for Neo4j without holding the GIL), so generation costs little.
+    Writer threads load parts of the city while the caller's thread generates the next ones
+    (the driver waits for Neo4j without holding the GIL), so generation costs little. Parts of
+    nodes only (persons, enterprises) load ``writers`` at a time: their keys are distinct, so
+    their transactions never wait on each other. Any other part waits until every earlier part
+    is written (its relationships need their nodes) and loads alone: two relationship parts
+    side by side deadlocked on shared persons every few transactions (measured, and no faster).
     """
     started = time.perf_counter()
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=True))
@@ -70,11 +84,10 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
     generating = 0.0
     with (
         open_driver(settings) as driver,
-        driver.session(database=settings.neo4j_database) as session,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-writer") as writer,
+        ThreadPoolExecutor(max_workers=writers, thread_name_prefix="seed-writer") as pool,
     ):
         loads: list[Future[tuple[Written, Written]]] = []
-        parts = city_parts(enterprises, seed, person_ids)
+        parts = city_parts(enterprises, seed, person_ids, persons)
         while True:
             tick = time.perf_counter()
             part = next(parts, None)
@@ -83,8 +96,8 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
             counts.update(type(record).__name__ for record in part)
             rows = builder.build(part)
             generating += time.perf_counter() - tick
-            _raise_first_failure(loads)
-            loads.append(writer.submit(load_rows, session, rows, source))
+            _wait_for_room(loads, writers + 1 if _nodes_only(rows) else 1)
+            loads.append(pool.submit(load_rows, driver, settings.neo4j_database, rows, source))
         nodes, relationships = _sum(load.result() for load in loads)
     return SeedSummary(
         enterprises=counts["Enterprise"],
@@ -99,11 +112,22 @@ def seed_city(settings: Settings, enterprises: int, seed: int) -> SeedSummary:
     )
 
 
-def _raise_first_failure(loads: list[Future[tuple[Written, Written]]]) -> None:
-    """Stop generating as soon as a write failed (later parts would need its records)."""
+def _nodes_only(rows: Rows) -> bool:
+    return not (rows.roles or rows.shareholdings or rows.entries)
+
+
+def _wait_for_room(loads: list[Future[tuple[Written, Written]]], room: int) -> None:
+    """Block until fewer than ``room`` loads are pending; raise the first failed write.
+
+    ``room`` 1 waits for every earlier load. A failure stops the generation at once (later
+    parts would need the failed part's records).
+    """
     for load in loads:
         if load.done():
             load.result()
+    pending = [load for load in loads if not load.done()]
+    for load in pending[: max(0, len(pending) - room + 1)]:
+        load.result()
 
 
 def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
@@ -114,9 +138,16 @@ def _sum(results: Iterable[tuple[Written, Written]]) -> tuple[Written, Written]:
     return nodes, relationships
 
 
-def load_rows(session: neo4j.Session, rows: Rows, source: Source) -> tuple[Written, Written]:
+def load_rows(
+    driver: neo4j.Driver, database: str, rows: Rows, source: Source
+) -> tuple[Written, Written]:
     """Write ``rows`` in transactions of ``TRANSACTION_ROWS``: (node, relationship) writes;
     the entries record ``source``."""
+    with driver.session(database=database) as session:
+        return _load(session, rows, source)
+
+
+def _load(session: neo4j.Session, rows: Rows, source: Source) -> tuple[Written, Written]:
     nodes = (
         _in_transactions(session, loading.write_units, rows.units)
         + _in_transactions(session, loading.write_enterprises, rows.enterprises)

@@ -1,0 +1,41 @@
+"""The per-unit figures of R24 in GraphQL: ``unitStats`` (docs/check.md). The work is in
+``hub.stats`` (ONE round trip to the audit log); ``policies/policy.csv`` grants it to ``admin``
+and ``privacy_officer``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from hub.audit_queries import Window
+from hub.nodes import Node
+from schema.audit import From, To
+from schema.info import Info
+from schema.types import _is
+
+
+@strawberry.type(description="One unit's checks and execution feedback over a window (R24).")
+class UnitStats:
+    unit: str
+    checks: int = strawberry.field(description="Subjects checked by check and checkMany.")
+    hits: int = strawberry.field(description="Checks that returned a measure for the unit.")
+    feedback: int = strawberry.field(description="Execution feedback reports given (R17).")
+    mean_delay_days: float | None = strawberry.field(
+        description="Mean days from an entry's arrival on the platform to the unit's feedback."
+    )
+    max_delay_days: int | None
+    late: int = strawberry.field(
+        description="Feedback given more than 30 days after the entry arrived."
+    )
+    flagged_late: bool = strawberry.field(description="The unit gave any late feedback.")
+
+    is_type_of = staticmethod(_is("UnitStats"))
+
+
+@strawberry.type
+class StatsQuery:
+    @strawberry.field(description="Per unit: checks, hits, feedback and its delay (R24).")
+    async def unit_stats(self, info: Info, from_: From = None, to: To = None) -> list[UnitStats]:
+        desk = info.context.stats
+        assert desk is not None
+        nodes: list[Node] = await desk.per_unit(Window.of(from_, to))
+        return nodes  # type: ignore[return-value]
