@@ -99,6 +99,7 @@ VARIANTS = (
     ("audit off", "bench.bench_audit_outage:app_without_audit", True, {}),
     ("audit on", "hub.asgi:app", False, {}),
     ("audit serial", "hub.asgi:app", False, {"CREDIT_HUB_AUDIT_IN_FLIGHT": "1"}),
+    ("audit eager", "hub.asgi:app", False, {"CREDIT_HUB_AUDIT_PIPELINE_MIN": "1"}),
 )
 
 
@@ -218,7 +219,7 @@ def overhead(data: Path, credit: str, settings: Settings, keys: list[str], args:
             f"{max(values):.0f}), median p50 {statistics.median(p50s[label]):.2f} ms, "
             f"cpu/request hub {hub_ms:.2f} ms + neo4j {neo4j_ms:.2f} ms"
         )
-    for label in ("audit on", "audit serial"):
+    for label in ("audit on", "audit serial", "audit eager"):
         ratio = median[label] / median["audit off"]
         print(
             f"{args.query}, 8 clients, {args.runs} interleaved rounds: {label} / audit off "

@@ -65,6 +65,7 @@ class Hub:
             checkpoint_records=settings.audit_checkpoint_records,
             checkpoint_seconds=settings.audit_checkpoint_seconds,
             in_flight=settings.audit_in_flight,
+            pipeline_min=settings.audit_pipeline_min,
         )
         return cls(
             settings=settings,

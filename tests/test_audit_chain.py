@@ -176,7 +176,8 @@ class _Scripted:
 
 async def _pipelined(sink: _Scripted, settings: Settings) -> tuple[str, list[Any]]:
     """Four writes; the third is sent while the second is still on its way."""
-    log = AuditLog(sink, load_audit_signer(settings.keys_dir, create=True), in_flight=4)
+    signer = load_audit_signer(settings.keys_dir, create=True)
+    log = AuditLog(sink, signer, in_flight=4, pipeline_min=1)
     now = datetime.now(UTC)
     try:
         await log.write(record(now, user="first"))
