@@ -51,8 +51,8 @@ from graph.audit_store import apply_audit_schema
 from graph.model import migrate
 from graph.queries import SAMPLE_ENTERPRISE_KEYS
 from hub.audit import AuditRecord
-from hub.audit_cli import verify_store
 from hub.audit_signing import load_audit_keys
+from hub.audit_verify_store import verify_store
 from hub.settings import Settings
 from hub.signing_keys import mint_token
 

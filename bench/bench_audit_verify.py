@@ -125,7 +125,7 @@ def verify_graph(uri: str, chains: list[list[Any]], keys: AuditKeys, signer: Aud
 
     from graph.audit_scan import AuditScan
     from graph.audit_store import append_sync
-    from hub.audit_cli import verify_store
+    from hub.audit_verify_store import verify_store
 
     with GraphDatabase.driver(uri) as driver:
         with driver.session(database="neo4j") as session:
