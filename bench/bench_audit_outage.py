@@ -7,10 +7,12 @@ credit graph, seeded with ``--enterprises``; and a separate audit store), then
 1. **overhead**: ``check(subject: {uscc})`` (``--query enterprise``: bench.bench_enterprise's
    query) over HTTP, 8 clients, against a hub whose audit records go to the credit graph's own
    Neo4j (the default: ``audit on``), the same with one batch in flight at a time
-   (``CREDIT_HUB_AUDIT_IN_FLIGHT=1``: ``audit serial``, the writer before pipelining), and the
+   (``CREDIT_HUB_AUDIT_IN_FLIGHT=1``: ``audit serial``, the writer before pipelining), the same
+   sending every record at once (``CREDIT_HUB_AUDIT_PIPELINE_MIN=1``: ``audit eager``), and the
    same hub with the audit log replaced by a no-op (``app_without_audit``: no record built into
-   a chain, nothing written); the variants interleaved, ``--runs`` rounds; prints each one's
-   median throughput and the ratios of the medians;
+   a chain, nothing written); the variants interleaved (alternating their order), ``--runs``
+   rounds; prints each one's median throughput and the CPU each request cost the hub and Neo4j
+   (from /proc: steadier than throughput on a shared machine), and the ratios of the medians;
 2. **outage**: a hub whose audit store is the second Neo4j, 8 clients sending continuously;
    after ``--warm`` seconds the audit Neo4j is stopped, ``--outage`` seconds later started
    again (same data dir and port), and the load goes on ``--after`` seconds. Then every answer
@@ -18,8 +20,9 @@ credit graph, seeded with ``--enterprises``; and a separate audit store), then
    answers left without a record (must be 0), how the answers went per phase, how long after
    the store was back the first answer came, and whether every chain still verifies.
 
-    .venv/bin/python -m bench.bench_audit_outage            # ~5 minutes on 2 cores
-    .venv/bin/python -m bench.bench_audit_outage --skip-outage --runs 7 --ports 7719,7720,7721
+    .venv/bin/python -m bench.bench_audit_outage            # ~6 minutes on 2 cores
+    .venv/bin/python -m bench.bench_audit_outage --skip-outage --runs 5 --requests 3000 \
+        --ports 7720,7721,7722                            # Neo4j, audit Neo4j, hub ports
 """
 
 from __future__ import annotations
