@@ -247,3 +247,54 @@ async def test_a_linked_batch_commits_only_after_the_record_it_links_to(
         await driver.close()
     assert waited
     assert [(e["seq"], e["hash"]) for e in audit_events(graph)] == [(1, "1" * 64), (2, "2" * 64)]
+
+
+class _Slow:
+    """The real store, with every batch held 0.3 s first; notes each batch's size and whether
+    another batch was still on its way when it was sent."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+        self._open = 0
+        self.sent: list[tuple[int, bool]] = []
+
+    async def append(
+        self,
+        events: Sequence[dict[str, Any]],
+        checkpoints: Sequence[dict[str, Any]],
+        after: tuple[int, str] | None = None,
+    ) -> None:
+        if events:
+            self.sent.append((len(events), self._open > 0))
+        self._open += 1
+        try:
+            await asyncio.sleep(0.3)
+            await self._store.append(events, checkpoints, after)
+        finally:
+            self._open -= 1
+
+    async def head(self, writer: str) -> tuple[int, str] | None:
+        return await self._store.head(writer)
+
+
+@pytest.mark.parametrize(
+    ("following", "expected"), [(3, [(1, False), (3, False)]), (4, [(1, False), (4, True)])]
+)
+async def test_a_batch_goes_beside_one_in_flight_only_when_it_holds_enough_records(
+    graph: Driver, settings: Settings, following: int, expected: list[tuple[int, bool]]
+) -> None:
+    driver = open_async_driver(settings)
+    sink = _Slow(AuditStore(driver, "neo4j"))
+    signer = load_audit_signer(settings.keys_dir, create=True)
+    log = AuditLog(sink, signer, in_flight=4, pipeline_min=4)
+    now = datetime.now(UTC)
+    try:
+        first = asyncio.create_task(log.write(record(now, user="first")))
+        await asyncio.sleep(0.1)  # the first batch is on its way
+        later = [log.write(record(now, user=f"later-{i}")) for i in range(following)]
+        await asyncio.gather(first, *later)
+    finally:
+        await log.close()
+        await driver.close()
+    assert sink.sent == expected
+    assert [e["seq"] for e in audit_events(graph)] == list(range(1, following + 2))
