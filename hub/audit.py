@@ -5,7 +5,10 @@ Records from concurrent requests are written together (group commit): a request'
 queued, a single writer task numbers and hashes whatever is queued (so the chain order is the
 seq order) and sends it as one transaction, and each request waits for the commit that holds
 its record. Up to ``in_flight`` batches are on their way at once (pipelined): the writer does
-not wait for one commit before it sends the next batch. The store keeps the chain gapless
+not wait for one commit before it sends the next batch, as long as that batch holds at least
+``pipeline_min`` records (a commit costs the store about as much CPU for one record as for
+ten, so single records wait for the commit in flight and go together). The store keeps the
+chain gapless
 itself: a batch commits only once the record it links to is stored with the hash it links to
 (graph/audit_store.py), so a batch commits only after every batch before it.
 
