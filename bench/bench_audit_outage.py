@@ -4,11 +4,15 @@ R23: no answer without a record).
 Self-contained: starts two local Neo4j 5.26 on free ports under a temporary directory (the
 credit graph, seeded with ``--enterprises``; and a separate audit store), then
 
-1. **overhead**: ``enterprise(uscc)`` (bench.bench_enterprise's query) over HTTP, 8 clients,
-   against a hub whose audit records go to the credit graph's own Neo4j (the default) and
-   against the same hub with the audit log replaced by a no-op (``app_without_audit``: no
-   record built into a chain, nothing written); alternating runs, best of ``--runs`` each;
-   prints the throughput ratio;
+1. **overhead**: ``check(subject: {uscc})`` (``--query enterprise``: bench.bench_enterprise's
+   query) over HTTP, 8 clients, against a hub whose audit records go to the credit graph's own
+   Neo4j (the default: ``audit on``), the same with one batch in flight at a time
+   (``CREDIT_HUB_AUDIT_IN_FLIGHT=1``: ``audit serial``, the writer before pipelining), the same
+   sending every record at once (``CREDIT_HUB_AUDIT_PIPELINE_MIN=1``: ``audit eager``), and the
+   same hub with the audit log replaced by a no-op (``app_without_audit``: no record built into
+   a chain, nothing written); the variants interleaved (alternating their order), ``--runs``
+   rounds; prints each one's median throughput and the CPU each request cost the hub and Neo4j
+   (from /proc: steadier than throughput on a shared machine), and the ratios of the medians;
 2. **outage**: a hub whose audit store is the second Neo4j, 8 clients sending continuously;
    after ``--warm`` seconds the audit Neo4j is stopped, ``--outage`` seconds later started
    again (same data dir and port), and the load goes on ``--after`` seconds. Then every answer
@@ -16,7 +20,9 @@ credit graph, seeded with ``--enterprises``; and a separate audit store), then
    answers left without a record (must be 0), how the answers went per phase, how long after
    the store was back the first answer came, and whether every chain still verifies.
 
-    .venv/bin/python -m bench.bench_audit_outage            # ~3 minutes on 2 cores
+    .venv/bin/python -m bench.bench_audit_outage            # ~6 minutes on 2 cores
+    .venv/bin/python -m bench.bench_audit_outage --skip-outage --runs 5 --requests 3000 \
+        --ports 7720,7721,7722                            # Neo4j, audit Neo4j, hub ports
 """
 
 from __future__ import annotations
@@ -35,11 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 from neo4j import GraphDatabase
 from starlette.applications import Starlette
 
-from bench.bench_enterprise import QUERY
+from bench.bench_enterprise import QUERY as ENTERPRISE
 from bench.http_load import LoadResult, run_load
 from graph import local_neo4j
 from graph.audit_scan import AuditScan
@@ -47,8 +54,8 @@ from graph.audit_store import apply_audit_schema
 from graph.model import migrate
 from graph.queries import SAMPLE_ENTERPRISE_KEYS
 from hub.audit import AuditRecord
-from hub.audit_cli import verify_store
 from hub.audit_signing import load_audit_keys
+from hub.audit_verify_store import verify_store
 from hub.settings import Settings
 from hub.signing_keys import mint_token
 
@@ -81,6 +88,22 @@ class Answer:
     status: int
     request_id: str | None
     seconds: float
+
+
+CHECK = (
+    "query($s: SubjectInput!) { check(subject: $s) { verdict found catalogueVersion "
+    "measures { code kind entryId reachedAs path until } } }"
+)
+QUERIES = {
+    "check": (CHECK, "implementing_officer", lambda key: {"s": {"uscc": key}}),
+    "enterprise": (ENTERPRISE, "agency_analyst", lambda key: {"uscc": key}),
+}
+VARIANTS = (
+    ("audit off", "bench.bench_audit_outage:app_without_audit", True, {}),
+    ("audit on", "hub.asgi:app", False, {}),
+    ("audit serial", "hub.asgi:app", False, {"CREDIT_HUB_AUDIT_IN_FLIGHT": "1"}),
+    ("audit eager", "hub.asgi:app", False, {"CREDIT_HUB_AUDIT_PIPELINE_MIN": "1"}),
+)
 
 
 def _env(data: Path, credit: str, audit: str | None) -> dict[str, str]:
@@ -118,10 +141,10 @@ def _stop_hub(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-def _headers(settings: Settings) -> dict[str, str]:
+def _headers(settings: Settings, role: str = "agency_analyst") -> dict[str, str]:
     token = mint_token(
         settings.keys_dir,
-        roles=["agency_analyst"],
+        roles=[role],
         unit="U-TAX",
         subject="bench",
         issuer=settings.jwt_issuer,
@@ -131,40 +154,80 @@ def _headers(settings: Settings) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "X-Purpose": "LICENSING"}
 
 
-async def _load(port: int, headers: dict[str, str], keys: list[str], total: int) -> LoadResult:
-    limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
+async def _load(
+    port: int, headers: dict[str, str], keys: list[str], total: int, query: str
+) -> LoadResult:
+    text, _, variables = QUERIES[query]
+    url = f"http://127.0.0.1:{port}/graphql"
+    connector = aiohttp.TCPConnector(limit=8)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as client:
 
         async def call(i: int) -> bool:
-            body = {"query": QUERY, "variables": {"uscc": keys[i % len(keys)]}}
-            response = await client.post("/graphql", json=body, headers=headers)
-            return response.status_code == 200 and b'"errors"' not in response.content
+            body = {"query": text, "variables": variables(keys[i % len(keys)])}
+            async with client.post(url, json=body) as response:
+                content = await response.read()
+            return response.status == 200 and b'"errors"' not in content
 
         return await run_load(call, clients=8, per_client=total // 8, warmup=100)
 
 
-def overhead(data: Path, credit: str, headers: dict[str, str], keys: list[str], args: Any) -> None:
-    port = local_neo4j.free_port()
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _neo4j_pid(data_dir: Path) -> int:
+    return int((data_dir / "neo4j" / local_neo4j.PID_FILE).read_text().split()[0])
+
+
+def overhead(data: Path, credit: str, settings: Settings, keys: list[str], args: Any) -> None:
+    """Throughput, and CPU per request of the hub and of Neo4j (steadier than throughput on a
+    shared machine), for each variant; the variants interleaved, alternating their order."""
+    port = args.hub_port or local_neo4j.free_port()
     env = _env(data, credit, None)
-    best: dict[str, LoadResult] = {}
+    headers = _headers(settings, QUERIES[args.query][1])
+    neo4j_pid = _neo4j_pid(data / "credit")
+    rates: dict[str, list[float]] = {}
+    p50s: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float]]] = {}
     for run in range(args.runs):
-        for label, app, factory in (
-            ("audit off", "bench.bench_audit_outage:app_without_audit", True),
-            ("audit on", "hub.asgi:app", False),
-        ):
-            hub = _start_hub(env, port, app, factory)
+        order = VARIANTS if run % 2 == 0 else VARIANTS[::-1]
+        for label, app, factory, extra in order:
+            hub = _start_hub(env | extra, port, app, factory)
             try:
-                result = asyncio.run(_load(port, headers, keys, args.requests))
+                before = _cpu_seconds(hub.pid), _cpu_seconds(neo4j_pid)
+                result = asyncio.run(_load(port, headers, keys, args.requests, args.query))
+                sent = result.requests + 100  # and the warm-up
+                used = (
+                    (_cpu_seconds(hub.pid) - before[0]) * 1000 / sent,
+                    (_cpu_seconds(neo4j_pid) - before[1]) * 1000 / sent,
+                )
             finally:
                 _stop_hub(hub)
-            print(result.line(f"run {run + 1}: {label}"))
-            if label not in best or result.per_second > best[label].per_second:
-                best[label] = result
-    ratio = best["audit on"].per_second / best["audit off"].per_second
-    print(
-        f"enterprise(uscc), 8 clients, best of {args.runs}: audit on / off throughput "
-        f"{ratio:.2f} ({(1 - ratio) * 100:.0f} % lost to the audit log)"
-    )
+            print(
+                result.line(f"run {run + 1}: {label}")
+                + f"   cpu/request hub {used[0]:.2f} ms, neo4j {used[1]:.2f} ms",
+                flush=True,
+            )
+            rates.setdefault(label, []).append(result.per_second)
+            p50s.setdefault(label, []).append(result.p50_ms)
+            cpu.setdefault(label, []).append(used)
+    median = {label: statistics.median(values) for label, values in rates.items()}
+    for label, values in rates.items():
+        hub_ms = statistics.median(c[0] for c in cpu[label])
+        neo4j_ms = statistics.median(c[1] for c in cpu[label])
+        print(
+            f"{label:<13} median {median[label]:7.0f} req/s (runs {min(values):.0f}-"
+            f"{max(values):.0f}), median p50 {statistics.median(p50s[label]):.2f} ms, "
+            f"cpu/request hub {hub_ms:.2f} ms + neo4j {neo4j_ms:.2f} ms"
+        )
+    for label in ("audit on", "audit serial", "audit eager"):
+        ratio = median[label] / median["audit off"]
+        print(
+            f"{args.query}, 8 clients, {args.runs} interleaved rounds: {label} / audit off "
+            f"= {ratio:.2f} ({(1 - ratio) * 100:.0f} % lost to the audit log)"
+        )
 
 
 async def _outage_load(
@@ -180,7 +243,7 @@ async def _outage_load(
         async def worker(seed: int) -> None:
             rng = random.Random(seed)
             while not stop.is_set():
-                body = {"query": QUERY, "variables": {"uscc": rng.choice(keys)}}
+                body = {"query": ENTERPRISE, "variables": {"uscc": rng.choice(keys)}}
                 sent = time.monotonic()
                 response = await client.post("/graphql", json=body, headers=headers)
                 answers.append(
@@ -229,7 +292,7 @@ def outage(
     args: Any,
 ) -> int:
     audit_uri = f"bolt://127.0.0.1:{audit_port}"
-    port = local_neo4j.free_port()
+    port = args.hub_port or local_neo4j.free_port()
     hub = _start_hub(_env(data, credit, audit_uri), port, "hub.asgi:app", False)
     try:
         answers, stopping, restarting, back = asyncio.run(
@@ -307,10 +370,15 @@ def main() -> int:
     parser.add_argument("--after", type=float, default=12.0)
     parser.add_argument("--skip-overhead", action="store_true")
     parser.add_argument("--skip-outage", action="store_true")
+    parser.add_argument("--query", choices=sorted(QUERIES), default="check")
+    parser.add_argument("--ports", default=None, help="CREDIT,AUDIT,HUB ports (default: free ones)")
     args = parser.parse_args()
+    ports = [int(p) for p in args.ports.split(",")] if args.ports else []
+    args.hub_port = ports[2] if len(ports) > 2 else None
     data = Path(tempfile.mkdtemp(prefix="audit-outage-", dir=ROOT / ".local"))
     credit_dir, audit_dir = data / "credit", data / "audit"
-    credit_port, audit_port = local_neo4j.free_port(), local_neo4j.free_port()
+    credit_port = ports[0] if ports else local_neo4j.free_port()
+    audit_port = ports[1] if len(ports) > 1 else local_neo4j.free_port()
     try:
         credit = local_neo4j.start(credit_dir, port=credit_port)
         audit = local_neo4j.start(audit_dir, port=audit_port)
@@ -329,7 +397,7 @@ def main() -> int:
         keys = [r["uscc"] for r in rows]
         headers = _headers(settings)
         if not args.skip_overhead:
-            overhead(data, credit, headers, keys, args)
+            overhead(data, credit, settings, keys, args)
         if args.skip_outage:
             return 0
         return outage(data, credit, audit_dir, audit_port, headers, keys, args)

@@ -13,7 +13,8 @@ head, and the file's own signature. Runs on one core; needs no Neo4j.
 
 With ``--graph bolt://127.0.0.1:PORT`` it also loads the records into that Neo4j (empty and
 migrated, not shared: it is wiped) and times ``audit verify`` against the store, which adds
-reading every record back through the driver.
+reading every record back through the driver, ``--jobs`` writers at once (default 4, each in
+its own process, as ``credit-hub audit verify --jobs``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub.audit import AuditRecord, audit_time, checkpoint
 from hub.audit_chain import Chain
 from hub.audit_export import verify_file
-from hub.audit_signing import CHECKPOINT, EXPORT, AuditKeys, AuditSigner
+from hub.audit_signing import CHECKPOINT, EXPORT, AuditKeys, AuditSigner, load_audit_signer
 
 BUDGET = 100_000  # records per second
 CHECKPOINT_EVERY = 1000
@@ -120,12 +121,17 @@ def verify_once(path: Path, keys: AuditKeys) -> tuple[float, int]:
     return seconds, sum(w.last_seq for w in report.writers)
 
 
-def verify_graph(uri: str, chains: list[list[Any]], keys: AuditKeys, signer: AuditSigner) -> None:
+def verify_graph(
+    uri: str, chains: list[list[Any]], keys: AuditKeys, signer: AuditSigner, jobs: int, runs: int
+) -> None:
+    """Load the chains into the (wiped) graph; verify them there ``runs`` times with one
+    process and with ``jobs``, alternating."""
     from neo4j import GraphDatabase
 
     from graph.audit_scan import AuditScan
     from graph.audit_store import append_sync
-    from hub.audit_cli import verify_store
+    from hub.audit_verify_store import verify_store, verify_store_parallel
+    from hub.settings import Settings
 
     with GraphDatabase.driver(uri) as driver:
         with driver.session(database="neo4j") as session:
@@ -155,14 +161,29 @@ def verify_graph(uri: str, chains: list[list[Any]], keys: AuditKeys, signer: Aud
         load_seconds = time.perf_counter() - loaded
         total = sum(len(c) - 1 for c in chains)
         print(f"graph: loaded {total:,} records in {load_seconds:.1f} s")
-        started = time.perf_counter()
-        reports = verify_store(AuditScan(driver, "neo4j"), keys)
-        seconds = time.perf_counter() - started
-    bad = [r for r in reports if r.finding is not None]
-    print(
-        f"graph: verified {total:,} records of {len(reports)} writer(s) in {seconds:.1f} s: "
-        f"{total / seconds:,.0f} records/s" + (f"; FINDINGS {bad[:2]}" if bad else "")
-    )
+        settings = Settings.from_env(
+            {"CREDIT_HUB_NEO4J_URI": uri, "CREDIT_HUB_DATA_DIR": tempfile.gettempdir()}
+        )
+        writers = [str(c[0]) for c in chains]
+        rates: dict[int, list[float]] = {1: [], jobs: []}
+        for _ in range(runs):
+            for processes in sorted(rates, reverse=len(rates[1]) % 2 == 1):
+                started = time.perf_counter()
+                if processes > 1:
+                    reports = verify_store_parallel(settings, keys, writers, processes)
+                else:
+                    reports = verify_store(AuditScan(driver, "neo4j"), keys)
+                seconds = time.perf_counter() - started
+                bad = [r for r in reports if r.finding is not None]
+                rates[processes].append(total / seconds)
+                print(
+                    f"graph: verified {total:,} records of {len(reports)} writer(s), "
+                    f"--jobs {processes}, in {seconds:.1f} s: {total / seconds:,.0f} records/s"
+                    + (f"; FINDINGS {bad[:2]}" if bad else ""),
+                    flush=True,
+                )
+    for processes, values in rates.items():
+        print(f"graph: --jobs {processes}: median {statistics.median(values):,.0f} records/s")
 
 
 def main() -> int:
@@ -171,8 +192,20 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--graph", default=None, help="also verify in this (wiped) Neo4j")
+    parser.add_argument("--jobs", type=int, default=4, help="verifying processes (--graph)")
+    parser.add_argument(
+        "--key-dir",
+        type=Path,
+        default=None,
+        help="sign with the audit key kept there (created if missing), so that "
+        "`credit-hub audit verify` with CREDIT_HUB_DATA_DIR=<its parent> can check the store",
+    )
     args = parser.parse_args()
-    signer = AuditSigner(Ed25519PrivateKey.generate())
+    signer = (
+        load_audit_signer(args.key_dir, create=True)
+        if args.key_dir
+        else AuditSigner(Ed25519PrivateKey.generate())
+    )
     keys = AuditKeys.of([signer.public])
     with tempfile.TemporaryDirectory(prefix="audit-bench-") as tmp:
         path = Path(tmp) / "audit.jsonl"
@@ -194,7 +227,7 @@ def main() -> int:
         verdict = "within" if median >= BUDGET else "OVER"
         print(f"median {median:,.0f} records/s ({verdict} budget {BUDGET:,}/s)")
         if args.graph:
-            verify_graph(args.graph, chains, keys, signer)
+            verify_graph(args.graph, chains, keys, signer, args.jobs, args.runs)
     return 0 if median >= BUDGET else 1
 
 

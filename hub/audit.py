@@ -3,10 +3,19 @@ hash-chained per writer and sealed by signed checkpoints (docs/audit.md).
 
 Records from concurrent requests are written together (group commit): a request's record is
 queued, a single writer task numbers and hashes whatever is queued (so the chain order is the
-commit order) and commits it in one transaction, and each request waits for the commit that
-holds its record. If the write fails, every waiting request gets ``Unavailable`` and the caller
-gets no data; the chain is rewound to the last commit and, since a failed commit may still have
-landed, the writer reads where its chain really ends before it writes again.
+seq order) and sends it as one transaction, and each request waits for the commit that holds
+its record. Up to ``in_flight`` batches are on their way at once (pipelined): the writer does
+not wait for one commit before it sends the next batch, as long as that batch holds at least
+``pipeline_min`` records (a commit costs the store about as much CPU for one record as for
+ten, so single records wait for the commit in flight and go together). The store keeps the
+chain gapless
+itself: a batch commits only once the record it links to is stored with the hash it links to
+(graph/audit_store.py), so a batch commits only after every batch before it.
+
+If a write fails, every request in that batch gets ``Unavailable`` and no data (so do the
+batches after it, whose link is then missing, unless the failed one landed after all). The
+writer then lets every batch in flight finish, reads where its chain really ends in the store
+and goes on from there.
 
 Every ``checkpoint_records`` records or ``checkpoint_seconds`` seconds (whichever comes first),
 and when the log closes, the writer signs a checkpoint (writer, size, head, time) and writes it
@@ -24,6 +33,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from graph.audit_store import BrokenLink
 from hub.audit_chain import GENESIS, Chain
 from hub.audit_signing import CHECKPOINT, AuditSigner
 from hub.errors import Unavailable
@@ -34,6 +44,8 @@ WRITE_TIMEOUT_SECONDS = 5.0
 CLOSE_TIMEOUT_SECONDS = 10.0
 CHECKPOINT_RECORDS = 1000
 CHECKPOINT_SECONDS = 60.0
+IN_FLIGHT = 4  # batches sent and not yet committed, at most
+PIPELINE_MIN = 4  # records a batch needs to be sent while another one is in flight
 
 
 @dataclass
@@ -79,7 +91,10 @@ def audit_time(moment: datetime | None = None) -> str:
 
 class AuditSink(Protocol):
     async def append(
-        self, events: list[dict[str, Any]], checkpoints: list[dict[str, Any]]
+        self,
+        events: list[dict[str, Any]],
+        checkpoints: list[dict[str, Any]],
+        after: tuple[int, str] | None = None,
     ) -> None: ...
 
     async def head(self, writer: str) -> tuple[int, str] | None: ...
@@ -101,7 +116,8 @@ Pending = tuple[AuditRecord, "asyncio.Future[None]"]
 
 
 class AuditLog:
-    """Group-committing writer; one per process (``writer`` id), chaining its records."""
+    """Group-committing, pipelining writer; one per process (``writer`` id), chaining its
+    records."""
 
     def __init__(
         self,
@@ -110,26 +126,35 @@ class AuditLog:
         *,
         checkpoint_records: int = CHECKPOINT_RECORDS,
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
+        in_flight: int = IN_FLIGHT,
+        pipeline_min: int = PIPELINE_MIN,
     ) -> None:
         self._sink = sink
         self._signer = signer
         self._every = checkpoint_records
         self._seconds = checkpoint_seconds
+        self._depth = max(1, in_flight)
+        self._pipeline_min = pipeline_min
+        self._arrived = asyncio.Event()
         self.writer = uuid.uuid4().hex[:16]
         self._chain = Chain(self.writer)
+        self._durable = 0  # the highest seq known committed
         self._sealed = 0  # size of the last durable checkpoint
+        self._signed = 0  # size of the last checkpoint sent (durable or in flight)
         self._final_sealed = False
         self._unsealed_since: float | None = None  # when the first unsealed record committed
         self._synced = True  # False after a failed commit: the stored head is unknown
         self._queue: asyncio.Queue[Pending | None] = asyncio.Queue()
         self._getter: asyncio.Task[Pending | None] | None = None
+        self._writes: set[asyncio.Task[bool]] = set()
+        self._last_write: asyncio.Task[bool] | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
     @property
     def size(self) -> int:
         """Records committed by this writer so far."""
-        return self._chain.size
+        return self._durable
 
     def start(self) -> None:
         if self._closed:
@@ -147,6 +172,7 @@ class AuditLog:
         self.start()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((record, done))
+        self._arrived.set()
         await done
 
     async def close(self) -> None:
@@ -171,28 +197,39 @@ class AuditLog:
             while True:
                 due, first = await self._next()
                 if due:
+                    await self._settle()
                     await self._seal(final=False)
                     continue
                 if first is None:
                     break
+                await self._ready()  # what queues up meanwhile joins this batch
                 batch, closing = self._drain(first)
-                await self._commit(batch)
+                await self._launch(batch)
                 if closing:
                     break
+            await self._settle()
             await self._seal(final=True)
         finally:
             if self._getter is not None:
                 self._getter.cancel()
                 self._getter = None
+            for write in list(self._writes):
+                write.cancel()
 
     async def _next(self) -> tuple[bool, Pending | None]:
         """(True, None) when a time-based checkpoint is due first, else (False, next item);
         the item None means: close."""
         if self._getter is None:
             self._getter = asyncio.get_running_loop().create_task(self._queue.get())
-        done, _ = await asyncio.wait({self._getter}, timeout=self._until_checkpoint())
-        if not done:
-            return True, None
+        while not self._getter.done():
+            # a commit may start the checkpoint clock: wake for those too
+            waiting = {self._getter, *self._writes}
+            timeout = self._until_checkpoint()
+            done, _ = await asyncio.wait(
+                waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                return True, None
         item = self._getter.result()
         self._getter = None
         return False, item
@@ -206,13 +243,36 @@ class AuditLog:
             batch.append(item)
         return batch, False
 
+    def _may_send(self) -> bool:
+        """Nothing in flight; or a slot free and enough queued to be worth a transaction of
+        its own (a commit costs the store ~0.5 ms of CPU however small the batch)."""
+        if not self._writes:
+            return True
+        queued = self._queue.qsize() + 1  # and the one taken already
+        return len(self._writes) < self._depth and queued >= self._pipeline_min
+
+    async def _ready(self) -> None:
+        """Waits until a batch may be sent; wakes on every commit and every new record."""
+        while not self._may_send():
+            self._arrived.clear()
+            arrival = asyncio.get_running_loop().create_task(self._arrived.wait())
+            try:
+                await asyncio.wait({arrival, *self._writes}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                arrival.cancel()
+
+    async def _settle(self) -> None:
+        """Every batch in flight committed or failed."""
+        if self._writes:
+            await asyncio.wait(self._writes)
+
     def _until_checkpoint(self) -> float | None:
         if self._unsealed_since is None:
             return None
         return max(0.0, self._unsealed_since + self._seconds - time.monotonic())
 
     def _checkpoint_due(self) -> bool:
-        unsealed = self._chain.size - self._sealed
+        unsealed = self._chain.size - self._signed
         if unsealed <= 0:
             return False
         if unsealed >= self._every:
@@ -221,47 +281,97 @@ class AuditLog:
         return since is not None and time.monotonic() - since >= self._seconds
 
     async def _sync(self) -> None:
-        """After a failed commit: continue the chain from what the store really holds."""
+        """After a failed commit (and once nothing is in flight): continue the chain from what
+        the store really holds."""
         if self._synced:
             return
         head = await asyncio.wait_for(self._sink.head(self.writer), WRITE_TIMEOUT_SECONDS)
         if head is not None and head[0] != self._chain.size:
             log.warning("audit writer %s resumes at seq %d", self.writer, head[0])
         self._chain.reset(head or (0, GENESIS))
+        self._durable = self._chain.size
+        self._signed = self._sealed
         self._synced = True
 
-    async def _commit(self, batch: list[Pending]) -> None:
-        mark = self._chain.mark()
+    async def _launch(self, batch: list[Pending]) -> None:
+        """Number, hash and send the batch; its requests are answered when it commits."""
         try:
-            await self._sync()
-            mark = self._chain.mark()
-            events = [self._chain.append(record.as_properties()) for record, _ in batch]
-            sealing = self._checkpoint_due()
-            checkpoints = [checkpoint(self._signer, self._chain, final=False)] if sealing else []
-            await asyncio.wait_for(self._sink.append(events, checkpoints), WRITE_TIMEOUT_SECONDS)
+            if not self._synced:
+                await self._settle()
+                await self._sync()
+        except Exception as exc:  # noqa: BLE001 - any failure means: no record, no data
+            log.error("audit writer %s can not resume: %r", self.writer, exc)
+            _fail(batch, "the audit log is unavailable; no data")
+            return
+        after = self._chain.mark()
+        events = [self._chain.append(record.as_properties()) for record, _ in batch]
+        checkpoints = []
+        if self._checkpoint_due():
+            checkpoints.append(checkpoint(self._signer, self._chain, final=False))
+            self._signed = self._chain.size
+        write = asyncio.get_running_loop().create_task(
+            self._write(batch, events, checkpoints, after, self._last_write)
+        )
+        self._last_write = write
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+
+    async def _write(
+        self,
+        batch: list[Pending],
+        events: list[dict[str, Any]],
+        checkpoints: list[dict[str, Any]],
+        after: tuple[int, str],
+        previous: asyncio.Task[bool] | None,
+    ) -> bool:
+        """True once the batch committed; False (its requests refused) if it can not."""
+        try:
+            await asyncio.wait_for(
+                self._append(events, checkpoints, after, previous), WRITE_TIMEOUT_SECONDS
+            )
+        except asyncio.CancelledError:
+            _fail(batch, "the audit log is closed; no data")
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure means: no record, no data
             log.error("audit write failed for %d record(s): %r", len(batch), exc)
-            self._chain.reset(mark)
             self._synced = False
-            for _, done in batch:
-                if not done.done():
-                    done.set_exception(Unavailable("the audit log is unavailable; no data"))
-            return
+            _fail(batch, "the audit log is unavailable; no data")
+            return False
         for (record, done), event in zip(batch, events, strict=True):
             record.writer, record.seq = event["writer"], event["seq"]
             if not done.done():
                 done.set_result(None)
-        self._committed(sealed=sealing)
+        self._committed(int(events[-1]["seq"]), sealed=bool(checkpoints))
+        return True
 
-    def _committed(self, *, sealed: bool) -> None:
-        if sealed:
-            self._sealed = self._chain.size
+    async def _append(
+        self,
+        events: list[dict[str, Any]],
+        checkpoints: list[dict[str, Any]],
+        after: tuple[int, str],
+        previous: asyncio.Task[bool] | None,
+    ) -> None:
+        """The store refuses a batch whose link is not stored yet. The previous batch, sent
+        first, normally holds the lock on that record already; if this one overtook it on the
+        way, it is sent again once the previous one committed."""
+        try:
+            await self._sink.append(events, checkpoints, after)
+        except BrokenLink:
+            if previous is None or not await asyncio.shield(previous):
+                raise
+            await self._sink.append(events, checkpoints, after)
+
+    def _committed(self, last: int, *, sealed: bool) -> None:
+        self._durable = max(self._durable, last)
+        if sealed and last > self._sealed:
+            self._sealed = last
             self._unsealed_since = None
-        elif self._unsealed_since is None and self._chain.size > self._sealed:
+        elif self._unsealed_since is None and self._durable > self._sealed:
             self._unsealed_since = time.monotonic()
 
     async def _seal(self, *, final: bool) -> None:
-        """A checkpoint on its own: the time has come (or the log closes) with no batch."""
+        """A checkpoint on its own (nothing in flight): the time has come (or the log closes)
+        with no batch."""
         try:
             await self._sync()
             if self._chain.size == 0 or (self._chain.size == self._sealed and not final):
@@ -277,10 +387,17 @@ class AuditLog:
                 self._unsealed_since = time.monotonic()  # try again in checkpoint_seconds
             return
         self._final_sealed = final
-        self._committed(sealed=True)
+        self._signed = self._chain.size
+        self._committed(self._chain.size, sealed=True)
 
     def _fail_queued(self) -> None:
         while not self._queue.empty():
             item = self._queue.get_nowait()
             if item is not None and not item[1].done():
                 item[1].set_exception(Unavailable("the audit log is closed; no data"))
+
+
+def _fail(batch: list[Pending], message: str) -> None:
+    for _, done in batch:
+        if not done.done():
+            done.set_exception(Unavailable(message))

@@ -7,7 +7,7 @@ with its outcome — rejected imports included (docs/audit.md, "Operations").
 
 | command | does | exit |
 |---|---|---|
-| ``audit verify [--writer W] [--public-key PEM]...`` | every chain and checkpoint in the store | 0 ok, 1 findings |
+| ``audit verify [--writer W] [--jobs N] [--public-key PEM]...`` | every chain and checkpoint in the store | 0 ok, 1 findings |
 | ``audit verify --file FILE`` | an export, offline (no Neo4j) | 0 ok, 1 findings |
 | ``audit prove --writer W --seq N [--out FILE]`` | an inclusion proof for one record | 0, 1 not provable |
 | ``audit verify-proof FILE`` | checks a proof, offline | 0 ok, 1 not ok |
@@ -24,8 +24,8 @@ zone (Asia/Shanghai), or ISO date-times with an offset.
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -60,6 +60,12 @@ def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = actions.add_parser("verify", help="every chain and checkpoint (or an export file)")
     verify.add_argument("--file", type=Path, default=None, help="an export, checked offline")
     verify.add_argument("--writer", default=None)
+    verify.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="writers verified at once, each in its own process (default: cores, at most 4)",
+    )
     _keys_argument(verify)
     verify.set_defaults(command=_verify)
 
@@ -231,21 +237,19 @@ def _scan(settings: Settings) -> tuple[AuditScan, Callable[[], None]]:
     return AuditScan(driver, settings.neo4j_database), driver.close
 
 
-def verify_store(scan: AuditScan, keys: AuditKeys, writer: str | None = None) -> list[WriterReport]:
-    """Every writer's chain (or one), each to its first finding."""
-    from hub.audit_verify import WriterVerifier
+def _verify_store(
+    args: argparse.Namespace, settings: Settings, keys: AuditKeys
+) -> list[WriterReport]:
+    from hub.audit_verify_store import verify_store, verify_store_parallel
 
-    reports = []
-    for name in [writer] if writer else scan.writers():
-        verifier = WriterVerifier(
-            name,
-            scan.checkpoints(name),
-            scan.retention(name),
-            keys,
-            functools.partial(scan.locate, name),
-        )
-        reports.append(verifier.run(scan.records(name)))
-    return reports
+    scan, close = _scan(settings)
+    try:
+        writers = [args.writer] if args.writer else scan.writers()
+        if args.jobs > 1 and len(writers) > 1:
+            return verify_store_parallel(settings, keys, writers, args.jobs)
+        return verify_store(scan, keys, args.writer)
+    finally:
+        close()
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
@@ -260,11 +264,7 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
         reports = report.writers
         failed = bool(report.problems)
     else:
-        scan, close = _scan(settings)
-        try:
-            reports = verify_store(scan, keys, args.writer)
-        finally:
-            close()
+        reports = _verify_store(args, settings, keys)
         failed = False
     for writer_report in reports:
         print(writer_report)

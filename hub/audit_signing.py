@@ -86,6 +86,14 @@ class AuditKeys:
     def of(cls, keys: Iterable[Ed25519PublicKey]) -> AuditKeys:
         return cls({key_id(k): k for k in keys})
 
+    def __reduce__(self) -> tuple[Any, tuple[list[bytes]]]:
+        """Picklable (to verifying processes) as the raw public keys."""
+        return _keys_from_raw, ([k.public_bytes_raw() for k in self.public.values()],)
+
+
+def _keys_from_raw(raw: list[bytes]) -> AuditKeys:
+    return AuditKeys.of(Ed25519PublicKey.from_public_bytes(r) for r in raw)
+
 
 def load_audit_signer(keys_dir: Path, *, create: bool) -> AuditSigner:
     """The audit signing key; created locally on first use when ``create``."""

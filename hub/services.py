@@ -64,6 +64,8 @@ class Hub:
             load_audit_signer(settings.keys_dir, create=create_keys),
             checkpoint_records=settings.audit_checkpoint_records,
             checkpoint_seconds=settings.audit_checkpoint_seconds,
+            in_flight=settings.audit_in_flight,
+            pipeline_min=settings.audit_pipeline_min,
         )
         return cls(
             settings=settings,

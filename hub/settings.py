@@ -56,6 +56,8 @@ class Settings:
     audit_retention_days: int = 1096
     audit_checkpoint_records: int = 1000
     audit_checkpoint_seconds: int = 60
+    audit_in_flight: int = 4
+    audit_pipeline_min: int = 4
 
     @property
     def is_production(self) -> bool:
@@ -95,6 +97,8 @@ class Settings:
                 env, "CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS", 1000
             ),
             audit_checkpoint_seconds=_positive_int(env, "CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS", 60),
+            audit_in_flight=_positive_int(env, "CREDIT_HUB_AUDIT_IN_FLIGHT", 4),
+            audit_pipeline_min=_positive_int(env, "CREDIT_HUB_AUDIT_PIPELINE_MIN", 4),
             policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
             if env.get("CREDIT_HUB_POLICY_DIR")
             else None,

@@ -14,7 +14,7 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from graph.audit_store import AuditStore
+from graph.audit_store import AuditStore, BrokenLink
 from graph.driver import open_async_driver
 from hub.audit import AuditLog
 from hub.audit_chain import GENESIS
@@ -102,12 +102,15 @@ class _FailingOnce:
         self._calls = 0
 
     async def append(
-        self, events: Sequence[dict[str, Any]], checkpoints: Sequence[dict[str, Any]]
+        self,
+        events: Sequence[dict[str, Any]],
+        checkpoints: Sequence[dict[str, Any]],
+        after: tuple[int, str] | None = None,
     ) -> None:
         self._calls += 1
         if self._calls == 2 and not self._after_commit:
             raise ConnectionRefusedError("audit store down")
-        await self._store.append(events, checkpoints)
+        await self._store.append(events, checkpoints, after)
         if self._calls == 2:
             raise ConnectionResetError("connection lost after commit")
 
@@ -138,3 +141,160 @@ async def test_after_a_failed_commit_the_chain_goes_on_without_gap_or_duplicate(
     assert [e["seq"] for e in events] == list(range(1, len(landed) + 1))
     assert [e["prev_hash"] for e in events[1:]] == [e["hash"] for e in events[:-1]]
     assert [e["hash"] for e in events] == [_expected_hash(e) for e in events]
+
+
+class _Scripted:
+    """The real store, except for the second batch: ``held`` delays it before it reaches the
+    store; ``lost`` also fails it without sending it (the store is down for that one)."""
+
+    def __init__(self, store: AuditStore, *, lost: bool) -> None:
+        self._store = store
+        self._lost = lost
+        self._calls = 0
+        self.refused: list[str] = []  # what the store refused, per call
+
+    async def append(
+        self,
+        events: Sequence[dict[str, Any]],
+        checkpoints: Sequence[dict[str, Any]],
+        after: tuple[int, str] | None = None,
+    ) -> None:
+        self._calls += 1
+        if self._calls == 2:
+            await asyncio.sleep(0.5)
+            if self._lost:
+                raise ConnectionRefusedError("audit store down")
+        try:
+            await self._store.append(events, checkpoints, after)
+        except BrokenLink as exc:
+            self.refused.append(str(exc))
+            raise
+
+    async def head(self, writer: str) -> tuple[int, str] | None:
+        return await self._store.head(writer)
+
+
+async def _pipelined(sink: _Scripted, settings: Settings) -> tuple[str, list[Any]]:
+    """Four writes; the third is sent while the second is still on its way."""
+    signer = load_audit_signer(settings.keys_dir, create=True)
+    log = AuditLog(sink, signer, in_flight=4, pipeline_min=1)
+    now = datetime.now(UTC)
+    try:
+        await log.write(record(now, user="first"))
+        second = asyncio.create_task(log.write(record(now, user="second")))
+        await asyncio.sleep(0.1)
+        third = asyncio.create_task(log.write(record(now, user="third")))
+        outcomes = await asyncio.gather(second, third, return_exceptions=True)
+        await log.write(record(now, user="fourth"))
+    finally:
+        await log.close()
+    return log.writer, outcomes
+
+
+async def test_a_batch_is_never_stored_after_a_failed_batch_before_it_no_gap(
+    graph: Driver, settings: Settings
+) -> None:
+    driver = open_async_driver(settings)
+    sink = _Scripted(AuditStore(driver, "neo4j"), lost=True)
+    try:
+        writer, outcomes = await _pipelined(sink, settings)
+    finally:
+        await driver.close()
+    events = audit_events(graph)
+    assert [type(o) for o in outcomes] == [Unavailable, Unavailable]
+    assert sink.refused == [f"writer {writer}: seq 2 is not stored with the hash seq 3 links to"]
+    assert [e["user"] for e in events] == ["first", "fourth"]
+    assert [e["seq"] for e in events] == [1, 2]
+    assert [e["prev_hash"] for e in events[1:]] == [e["hash"] for e in events[:-1]]
+    assert [e["hash"] for e in events] == [_expected_hash(e) for e in events]
+
+
+async def test_a_batch_that_overtakes_the_one_before_it_is_stored_after_it(
+    graph: Driver, settings: Settings
+) -> None:
+    driver = open_async_driver(settings)
+    sink = _Scripted(AuditStore(driver, "neo4j"), lost=False)
+    try:
+        writer, outcomes = await _pipelined(sink, settings)
+    finally:
+        await driver.close()
+    events = audit_events(graph)
+    assert outcomes == [None, None]
+    # the third reached the store first: refused, then sent again once the second committed
+    assert sink.refused == [f"writer {writer}: seq 2 is not stored with the hash seq 3 links to"]
+    assert [e["user"] for e in events] == ["first", "second", "third", "fourth"]
+    assert [e["seq"] for e in events] == [1, 2, 3, 4]
+    assert [e["prev_hash"] for e in events[1:]] == [e["hash"] for e in events[:-1]]
+
+
+async def test_a_linked_batch_commits_only_after_the_record_it_links_to(
+    graph: Driver, settings: Settings
+) -> None:
+    driver = open_async_driver(settings)
+    store = AuditStore(driver, "neo4j")
+    first = {"writer": "w-lock", "seq": 1, "prev_hash": GENESIS, "hash": "1" * 64}
+    second = {"writer": "w-lock", "seq": 2, "prev_hash": "1" * 64, "hash": "2" * 64}
+    try:
+        async with driver.session(database="neo4j") as session:
+            tx = await session.begin_transaction()
+            await (await tx.run("CREATE (a:AuditEvent) SET a = $e", e=first)).consume()
+            linked = asyncio.create_task(store.append([second], [], (1, "1" * 64)))
+            await asyncio.sleep(0.5)
+            waited = not linked.done()
+            await tx.commit()
+        await asyncio.wait_for(linked, 5)
+    finally:
+        await driver.close()
+    assert waited
+    assert [(e["seq"], e["hash"]) for e in audit_events(graph)] == [(1, "1" * 64), (2, "2" * 64)]
+
+
+class _Slow:
+    """The real store, with every batch held 0.3 s first; notes each batch's size and whether
+    another batch was still on its way when it was sent."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+        self._open = 0
+        self.sent: list[tuple[int, bool]] = []
+
+    async def append(
+        self,
+        events: Sequence[dict[str, Any]],
+        checkpoints: Sequence[dict[str, Any]],
+        after: tuple[int, str] | None = None,
+    ) -> None:
+        if events:
+            self.sent.append((len(events), self._open > 0))
+        self._open += 1
+        try:
+            await asyncio.sleep(0.3)
+            await self._store.append(events, checkpoints, after)
+        finally:
+            self._open -= 1
+
+    async def head(self, writer: str) -> tuple[int, str] | None:
+        return await self._store.head(writer)
+
+
+@pytest.mark.parametrize(
+    ("following", "expected"), [(3, [(1, False), (3, False)]), (4, [(1, False), (4, True)])]
+)
+async def test_a_batch_goes_beside_one_in_flight_only_when_it_holds_enough_records(
+    graph: Driver, settings: Settings, following: int, expected: list[tuple[int, bool]]
+) -> None:
+    driver = open_async_driver(settings)
+    sink = _Slow(AuditStore(driver, "neo4j"))
+    signer = load_audit_signer(settings.keys_dir, create=True)
+    log = AuditLog(sink, signer, in_flight=4, pipeline_min=4)
+    now = datetime.now(UTC)
+    try:
+        first = asyncio.create_task(log.write(record(now, user="first")))
+        await asyncio.sleep(0.1)  # the first batch is on its way
+        later = [log.write(record(now, user=f"later-{i}")) for i in range(following)]
+        await asyncio.gather(first, *later)
+    finally:
+        await log.close()
+        await driver.close()
+    assert sink.sent == expected
+    assert [e["seq"] for e in audit_events(graph)] == list(range(1, following + 2))

@@ -145,3 +145,23 @@ async def test_records_of_a_running_writer_after_its_last_checkpoint_are_listed_
     assert out[0] == (
         f"writer {writer}: ok, seq 1..6, sealed through 4; seq 5..6 not yet sealed by a checkpoint"
     )
+
+
+async def test_writers_verified_in_parallel_processes_report_as_one_after_another(
+    settings: Settings, cli: Cli, graph: Driver
+) -> None:
+    import_file(settings, DATA / "small_city.jsonl")
+    for _ in range(2):  # two hub processes, one after the other: two writers
+        async with hub_client(with_env(settings, audit_checkpoint_records="4")) as client:
+            for _ in range(6):
+                await client.post(QUERY)
+    first, second = writers(graph)
+    run(graph, "MATCH (a:AuditEvent {writer: $w, seq: 3}) SET a.user = 'someone'", w=second)
+    status, out = cli("audit", "verify", "--jobs", "2")
+    assert status == 1
+    assert out[:2] == [
+        f"writer {first}: ok, seq 1..6, sealed through 6, closed",
+        f"writer {second}: seq 3 changed: its content does not match its hash",
+    ]
+    assert out[-1].startswith("2 writer(s), ")
+    assert out[-1].endswith(" s: 1 finding(s)")
