@@ -83,7 +83,7 @@ class FeedbackDesk:
         refusal = records[0]["refusal"]
         if refusal is not None:
             raise BadInput(*REFUSALS[refusal])
-        self._count(records[0]["delay_days"])
+        self._count(records[0]["delay_days"], outcome)
         return self._feedback(
             {
                 "id": feedback_id,
@@ -108,10 +108,11 @@ class FeedbackDesk:
         items.sort(key=lambda f: (f["at"], f["id"]))  # in the order given; "at" is not shown
         return [self._feedback({**item, "entry_id": entry_id}) for item in items]
 
-    def _count(self, delay_days: int) -> None:
+    def _count(self, delay_days: int, outcome: str) -> None:
         """Note the feedback in the request's audit record (R24, ``graph.unit_stats``)."""
         tally = self._tally
         tally["feedback"] = tally.get("feedback", 0) + 1
+        tally["feedback_applied"] = tally.get("feedback_applied", 0) + int(outcome == "APPLIED")
         tally["feedback_delay_days"] = tally.get("feedback_delay_days", 0) + delay_days
         most = max(tally.get("feedback_max_delay_days", delay_days), delay_days)
         tally["feedback_max_delay_days"] = most

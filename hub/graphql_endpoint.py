@@ -164,7 +164,7 @@ class GraphQLEndpoint:
                 caller.subject,
                 outcome.disclosure,
             ),
-            stats=StatsDesk(audit_reader, shaper),
+            stats=StatsDesk(audit_reader, reader, shaper),
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema

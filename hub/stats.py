@@ -1,7 +1,10 @@
-"""The per-unit figures of R24: checks made, hits, feedback given and its delay, late units.
+"""The per-unit figures of R24: checks made, hits, feedback given (measures applied) and its
+delay, late units; and the entries each unit reported to the platform, and how late (R6).
 
-Read from the audit log in ONE round trip (``graph.unit_stats.UNIT_STATS``), both by
-``credit-hub stats`` and by the ``unitStats`` query (``StatsDesk``). A unit is flagged late when
+Checks and feedback are read from the audit log in ONE round trip
+(``graph.unit_stats.UNIT_STATS``), both by ``credit-hub stats`` and by the ``unitStats`` query;
+reporting from the main graph in ONE round trip (``UNIT_REPORTING``, the ``unitReporting``
+query and the second table of ``credit-hub stats``). A unit is flagged late when
 any of its feedback came more than ``hub.feedback.LATE_AFTER_DAYS`` days after the entry reached
 the platform.
 """
@@ -13,13 +16,23 @@ from typing import Any
 
 from graph.driver import open_driver
 from graph.reader import GraphReader
-from graph.unit_stats import UNIT_STATS
+from graph.unit_stats import UNIT_REPORTING, UNIT_STATS
 from hub.audit_queries import EARLIEST, LATEST, Window
 from hub.nodes import Node
 from hub.settings import Settings
 from hub.shaping import Shaper
 
-COLUMNS = ("unit", "checks", "hits", "feedback", "mean_delay_days", "max_delay_days", "late")
+COLUMNS = (
+    "unit",
+    "checks",
+    "hits",
+    "feedback",
+    "applied",
+    "mean_delay_days",
+    "max_delay_days",
+    "late",
+)
+REPORTING = ("unit", "reported", "reported_late", "mean_report_days", "max_report_days")
 ALL_TIME = Window(EARLIEST, LATEST)
 
 
@@ -28,20 +41,31 @@ def figures(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] if row[name] is not None else _none(name) for name in COLUMNS}
 
 
+def reporting(row: dict[str, Any]) -> dict[str, Any]:
+    """One unit's reporting figures (R6, R24)."""
+    return {name: row[name] for name in REPORTING}
+
+
 def _none(name: str) -> int | None:
     return None if name.endswith("delay_days") else 0
 
 
 class StatsDesk:
-    """``unitStats``: the figures over a window of audit times, as the caller may see them."""
+    """``unitStats`` (a window of audit times) and ``unitReporting`` (a range of days), as the
+    caller may see them."""
 
-    def __init__(self, reader: GraphReader, shaper: Shaper) -> None:
-        self._reader = reader
+    def __init__(self, audit_reader: GraphReader, reader: GraphReader, shaper: Shaper) -> None:
+        self._reader = audit_reader
+        self._graph = reader
         self._shaper = shaper
 
     async def per_unit(self, window: Window) -> list[Node]:
         rows = await self._reader.rows(UNIT_STATS, {"start": window.start, "end": window.end})
         return [self._node(figures(row)) for row in rows]
+
+    async def reporting(self, first: str | None, last: str | None) -> list[Node]:
+        rows = await self._graph.rows(UNIT_REPORTING, {"from": first, "to": last})
+        return [self._shaper.restrict("UnitReporting", reporting(row)) for row in rows]
 
     def _node(self, values: dict[str, Any]) -> Node:
         return self._shaper.restrict("UnitStats", {**values, "flagged_late": values["late"] > 0})
@@ -49,7 +73,7 @@ class StatsDesk:
 
 def install(sub: Any) -> None:
     sub.add_parser(
-        "stats", help="per unit: checks, hits, feedback given and its delay (R24)"
+        "stats", help="per unit: checks, hits, feedback given and its delay; entries reported (R24)"
     ).set_defaults(command=_stats)
 
 
@@ -63,6 +87,14 @@ def unit_stats(settings: Settings, window: Window = ALL_TIME) -> list[dict[str, 
     return [figures(row.data()) for row in rows]
 
 
+def unit_reporting(settings: Settings) -> list[dict[str, Any]]:
+    with open_driver(settings) as driver:
+        rows, _, _ = driver.execute_query(
+            UNIT_REPORTING, {"from": None, "to": None}, database_=settings.neo4j_database
+        )
+    return [reporting(row.data()) for row in rows]
+
+
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     print("\t".join(COLUMNS))
     for row in unit_stats(settings):
@@ -70,4 +102,10 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         row["mean_delay_days"] = round(mean, 1) if isinstance(mean, float) else mean
         flag = "\tLATE" if row["late"] else ""
         print("\t".join("-" if row[n] is None else str(row[n]) for n in COLUMNS) + flag)
+    print()
+    print("\t".join(REPORTING))
+    for row in unit_reporting(settings):
+        mean = row["mean_report_days"]
+        row["mean_report_days"] = round(mean, 1) if isinstance(mean, float) else mean
+        print("\t".join("-" if row[n] is None else str(row[n]) for n in REPORTING))
     return 0

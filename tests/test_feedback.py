@@ -26,7 +26,7 @@ READ = """query($id: ID!) { entryFeedback(entryId: $id) {
   entryId measureCode outcome note unit on delayDays } }"""
 CHECK = """query($s: SubjectInput!) { check(subject: $s) { verdict } }"""
 STATS = """query($from: DateTime, $to: DateTime) { unitStats(from: $from, to: $to) {
-  unit checks hits feedback meanDelayDays maxDelayDays late flaggedLate } }"""
+  unit checks hits feedback applied meanDelayDays maxDelayDays late flaggedLate } }"""
 
 
 @pytest.fixture
@@ -122,6 +122,7 @@ async def test_stats_count_checks_hits_and_feedback_per_unit_R24(
             "checks": 3,
             "hits": 2,
             "feedback": 1,
+            "applied": 1,
             "mean_delay_days": float(delay),
             "max_delay_days": delay,
             "late": 1,
@@ -131,9 +132,19 @@ async def test_stats_count_checks_hits_and_feedback_per_unit_R24(
     monkeypatch.setenv("CREDIT_HUB_DATA_DIR", str(settings.data_dir))
     assert main(["stats"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "unit\tchecks\thits\tfeedback\tmean_delay_days\tmax_delay_days\tlate",
-        f"U-TAX\t3\t2\t1\t{float(delay)}\t{delay}\t1\tLATE",
+        "unit\tchecks\thits\tfeedback\tapplied\tmean_delay_days\tmax_delay_days\tlate",
+        f"U-TAX\t3\t2\t1\t1\t{float(delay)}\t{delay}\t1\tLATE",
+        "",
+        "unit\treported\treported_late\tmean_report_days\tmax_report_days",
+        "U-MARKET\t" + "\t".join(_reporting_figures()),
     ]
+
+
+def _reporting_figures() -> list[str]:
+    """The imported entries carry no ``reported_on``: they count from the day they arrived."""
+    entries = [r for r in _records() if r["type"] == "entry"]
+    days = [(date.today() - date.fromisoformat(r["identified_on"])).days for r in entries]
+    return [str(len(days)), "0", str(round(sum(days) / len(days), 1)), str(max(days))]
 
 
 async def test_unit_stats_is_a_query_for_admins_and_privacy_officers_in_one_round_trip_R24(
@@ -151,6 +162,7 @@ async def test_unit_stats_is_a_query_for_admins_and_privacy_officers_in_one_roun
         "checks": 2,
         "hits": 1,
         "feedback": 2,
+        "applied": 1,
         "meanDelayDays": float(delay),
         "maxDelayDays": delay,
         "late": 2,
