@@ -38,5 +38,5 @@ WHERE version IS NOT NULL
 RETURN version,
        count(CASE WHEN what = 'LISTED' AND NOT coalesce(m.retired, false) THEN 1 END) AS in_force,
        count(CASE WHEN what = 'RETIRED' THEN 1 END) AS retired
-ORDER BY version DESC
+ORDER BY [part IN split(version, '.') | coalesce(toInteger(part), -1)] DESC, version DESC
 """

@@ -132,6 +132,19 @@ async def test_the_admin_sees_the_catalogue_versions_beside_the_shipped_one(
     assert audit_events(graph)[-1]["x_round_trips"] == 1
 
 
+async def test_catalogue_versions_are_ordered_as_numbers_newest_first_R16(
+    client: HubClient, graph: Driver
+) -> None:
+    graph.execute_query(
+        "UNWIND [['M-A', '2026.2'], ['M-B', '2026.10'], ['M-C', '2025.12']] AS m "
+        "CREATE (:Measure {code: m[0], catalogue_version: m[1]})"
+    )
+    result = await as_admin(client, CATALOGUE)
+
+    versions = [v["version"] for v in result["data"]["measureCatalogue"]["versions"]]
+    assert versions == ["2026.10", "2026.2", "2025.12"]
+
+
 async def test_a_policy_reload_applies_at_once_and_is_audited_with_both_versions(
     graph: Driver, settings: Settings, tmp_path: Path
 ) -> None:
