@@ -130,6 +130,7 @@ def verify_graph(
 
     from graph.audit_scan import AuditScan
     from graph.audit_store import append_sync
+    from hub.audit_stored import node_of
     from hub.audit_verify_store import verify_store, verify_store_parallel
     from hub.settings import Settings
 
@@ -139,7 +140,8 @@ def verify_graph(
         loaded = time.perf_counter()
         for _writer, *events in chains:
             for start in range(0, len(events), 10_000):
-                append_sync(driver, "neo4j", events[start : start + 10_000], [])
+                nodes = [node_of(event) for event in events[start : start + 10_000]]
+                append_sync(driver, "neo4j", nodes, [])
         for writer, *events in chains:
             chain = Chain(writer, len(events), events[-1]["hash"])
             sizes = range(CHECKPOINT_EVERY, len(events) + 1, CHECKPOINT_EVERY)

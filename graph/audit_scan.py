@@ -13,6 +13,8 @@ from typing import Any, LiteralString
 
 import neo4j
 
+from hub.audit_stored import content
+
 PAGE = 5000
 
 AUDIT_WRITERS = (
@@ -26,6 +28,41 @@ WRITER_RECORDS_PAGE = (
     "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq > $after AND a.seq <= $through "
     "WITH a ORDER BY a.writer, a.seq LIMIT $page "
     "RETURN collect(properties(a)) AS records"
+)
+# Verification reads five values a record, however many fields it has: the chain, the stored
+# record (its canonical bytes) and one string encoding the record's filter properties as
+# stored (hub/audit_stored.py: the verifier compares it with the record's own fields).
+WRITER_CHAIN_PAGE = (
+    "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq > $after AND a.seq <= $through "
+    "WITH a ORDER BY a.writer, a.seq LIMIT $page "
+    "RETURN collect([a.seq, a.prev_hash, a.hash, a.record, "
+    "CASE WHEN a.at IS :: STRING AND a.unit IS :: STRING AND a.user IS :: STRING "
+    "AND a.purpose IS :: STRING AND a.decision IS :: STRING "
+    "AND a.operations IS :: LIST<STRING NOT NULL> AND a.subjects IS :: LIST<STRING NOT NULL> "
+    "AND a.denied IS :: LIST<STRING NOT NULL> AND a.error_codes IS :: LIST<STRING NOT NULL> "
+    "AND a.x_checks IS :: INTEGER AND a.x_check_hits IS :: INTEGER "
+    "AND a.x_feedback IS :: INTEGER AND a.x_feedback_delay_days IS :: INTEGER "
+    "AND a.x_feedback_max_delay_days IS :: INTEGER AND a.x_feedback_late IS :: INTEGER "
+    "THEN coalesce(toString(size(a.at)) + ':' + a.at, '~') "
+    "+ coalesce(toString(size(a.unit)) + ':' + a.unit, '~') "
+    "+ coalesce(toString(size(a.user)) + ':' + a.user, '~') "
+    "+ coalesce(toString(size(a.purpose)) + ':' + a.purpose, '~') "
+    "+ coalesce(toString(size(a.decision)) + ':' + a.decision, '~') "
+    "+ coalesce(toString(size(a.operations)) + '[' "
+    "+ reduce(s = '', x IN a.operations | s + toString(size(x)) + ':' + x), '~') "
+    "+ coalesce(toString(size(a.subjects)) + '[' "
+    "+ reduce(s = '', x IN a.subjects | s + toString(size(x)) + ':' + x), '~') "
+    "+ coalesce(toString(size(a.denied)) + '[' "
+    "+ reduce(s = '', x IN a.denied | s + toString(size(x)) + ':' + x), '~') "
+    "+ coalesce(toString(size(a.error_codes)) + '[' "
+    "+ reduce(s = '', x IN a.error_codes | s + toString(size(x)) + ':' + x), '~') "
+    "+ coalesce(toString(a.x_checks) + ';', '~') "
+    "+ coalesce(toString(a.x_check_hits) + ';', '~') "
+    "+ coalesce(toString(a.x_feedback) + ';', '~') "
+    "+ coalesce(toString(a.x_feedback_delay_days) + ';', '~') "
+    "+ coalesce(toString(a.x_feedback_max_delay_days) + ';', '~') "
+    "+ coalesce(toString(a.x_feedback_late) + ';', '~') "
+    "ELSE '!' END]) AS records"
 )
 WRITER_CHECKPOINTS = (
     "MATCH (c:AuditCheckpoint {writer: $writer}) RETURN properties(c) AS checkpoint ORDER BY c.size"
@@ -86,22 +123,44 @@ class AuditScan:
     def records(
         self, writer: str, after: int = 0, through: int = 2**62
     ) -> Iterator[dict[str, Any]]:
-        """The writer's records with ``after < seq <= through``, in seq order, a page a query;
-        the next page is fetched (in a thread) while the caller works through this one."""
+        """The writer's records with ``after < seq <= through``, in seq order, as the store
+        holds them (``hub.audit_stored.content``), a page a query."""
+        for page in self._pages(WRITER_RECORDS_PAGE, writer, after, through):
+            yield from (content(node) for node in page)
+
+    def chain(self, writer: str, after: int = 0, through: int = 2**62) -> Iterator[dict[str, Any]]:
+        """What verification needs of the same records: ``seq``, ``prev_hash``, ``hash``, the
+        stored record (``payload``) and the encoding of its stored filter properties."""
+        for page in self._pages(WRITER_CHAIN_PAGE, writer, after, through):
+            for seq, prev_hash, hash_, payload, filters in page:
+                yield {
+                    "seq": seq,
+                    "prev_hash": prev_hash,
+                    "hash": hash_,
+                    "payload": payload,
+                    "filters": filters,
+                }
+
+    def _pages(
+        self, query: LiteralString, writer: str, after: int, through: int
+    ) -> Iterator[list[Any]]:
+        """Pages of ``query``'s rows in seq order; the next page is fetched (in a thread) while
+        the caller works through this one."""
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._page, writer, after, through)
+            pending = pool.submit(self._page, query, writer, after, through)
             while True:
                 page = pending.result()
                 if len(page) == PAGE:
-                    last = int(page[-1]["seq"])
-                    pending = pool.submit(self._page, writer, last, through)
-                yield from page
+                    last = page[-1]
+                    seq = int(last[0] if isinstance(last, list) else last["seq"])
+                    pending = pool.submit(self._page, query, writer, seq, through)
+                yield page
                 if len(page) < PAGE:
                     return
 
-    def _page(self, writer: str, after: int, through: int) -> list[dict[str, Any]]:
+    def _page(self, query: LiteralString, writer: str, after: int, through: int) -> list[Any]:
         rows, _, _ = self._driver.execute_query(
-            WRITER_RECORDS_PAGE,
+            query,
             {"writer": writer, "after": after, "through": through, "page": PAGE},
             database_=self._database,
             routing_=neo4j.RoutingControl.READ,
