@@ -9,17 +9,14 @@ An ``:AuditEvent`` node holds
   indexed or not), when the record has them.
 
 The copies are not covered by the hash directly, so ``credit-hub audit verify`` compares each
-record's copies with its ``record`` in the same pass: Neo4j encodes the stored copies as one
-string (``graph.audit_scan``), the verifier encodes the same fields of the parsed ``record``
-(``filter_key``) and the two must be equal. The encoding is unambiguous: a string is its length
-in code points, ``:`` and itself; an integer is its decimal digits and ``;``; a list of strings
-is its length, ``[`` and its elements as strings; an absent field is ``~``; a field of another
-type makes the whole key ``!``.
+record's copies with its ``record`` in the same pass (``filters_match``): it reads them with
+the chain and the record (``graph.audit_scan.WRITER_CHAIN_PAGE``), and they must be the
+record's own fields, absent where it has none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -40,7 +37,6 @@ INTEGER_FIELDS = (
 )
 FILTER_FIELDS = STRING_FIELDS + LIST_FIELDS + INTEGER_FIELDS
 """Stored as properties too: what graph/audit_reads.py and graph/unit_stats.py read."""
-MISMATCH = "!"
 
 
 def stored(properties: Mapping[str, Any], payload: bytes) -> dict[str, Any]:
@@ -77,33 +73,13 @@ def payload_content(payload: str) -> dict[str, Any]:
     return fields
 
 
-def filter_key(record: Mapping[str, Any]) -> str:
-    """The encoding of ``record``'s filter fields that Neo4j builds from the stored copies."""
-    parts = [_string(record.get(name)) for name in STRING_FIELDS]
-    parts += [_strings(record.get(name)) for name in LIST_FIELDS]
-    parts += [_integer(record.get(name)) for name in INTEGER_FIELDS]
-    if MISMATCH in parts:
-        return MISMATCH
-    return "".join(parts)
-
-
-def _string(value: Any) -> str:
-    if value is None:
-        return "~"
-    return f"{len(value)}:{value}" if isinstance(value, str) else MISMATCH
-
-
-def _strings(value: Any) -> str:
-    if value is None:
-        return "~"
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return MISMATCH
-    return f"{len(value)}[" + "".join(f"{len(v)}:{v}" for v in value)
-
-
-def _integer(value: Any) -> str:
-    if value is None:
-        return "~"
-    if isinstance(value, bool) or not isinstance(value, int):
-        return MISMATCH
-    return f"{value};"
+def filters_match(record: Mapping[str, Any], copies: Sequence[Any]) -> bool:
+    """The stored copies (in the order of ``FILTER_FIELDS``, None where absent) are exactly
+    ``record``'s own fields: equal and of the same type (``7`` is not ``"7"``, ``1.0`` not
+    ``1``). Verification calls it for every record."""
+    get = record.get
+    for name, copy in zip(FILTER_FIELDS, copies, strict=True):
+        own = get(name)
+        if copy != own or type(copy) is not type(own):
+            return False
+    return True

@@ -33,7 +33,7 @@ import orjson
 
 from hub.audit_chain import GENESIS, chain_hash, leaf_hash, payload_leaf
 from hub.audit_signing import CHECKPOINT, RETENTION, AuditKeys
-from hub.audit_stored import filter_key, payload_content
+from hub.audit_stored import filters_match, payload_content
 
 Record = Mapping[str, Any]
 Locate = Callable[[str], int | None]
@@ -288,8 +288,8 @@ class WriterVerifier:
 
 def _intact(record: Record, prev: str, stored: str) -> bool:
     """The record's content hashes to its ``hash``. A record read for verification
-    (``AuditScan.chain``) is its stored canonical bytes (``payload``) and the encoding of its
-    stored filter properties, which must be that of the payload's own fields."""
+    (``AuditScan.chain``) is its stored canonical bytes (``payload``) and its filter properties
+    as stored (``filters``), which must be the payload's own fields."""
     payload = record.get("payload")
     if payload is None:
         return chain_hash(prev, leaf_hash(record)) == stored
@@ -299,7 +299,7 @@ def _intact(record: Record, prev: str, stored: str) -> bool:
         fields = payload_content(str(payload))
     except orjson.JSONDecodeError:
         return False
-    return record.get("filters") == filter_key(fields)
+    return filters_match(fields, record.get("filters") or ())
 
 
 @dataclass
