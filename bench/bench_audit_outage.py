@@ -55,6 +55,7 @@ from graph.model import migrate
 from graph.queries import SAMPLE_ENTERPRISE_KEYS
 from hub.audit import AuditRecord
 from hub.audit_signing import load_audit_keys
+from hub.audit_stored import payload_content
 from hub.audit_verify_store import verify_store
 from hub.settings import Settings
 from hub.signing_keys import mint_token
@@ -301,8 +302,8 @@ def outage(
     finally:
         _stop_hub(hub)  # closes the writer: a final checkpoint
     with GraphDatabase.driver(audit_uri) as driver:
-        records, _, _ = driver.execute_query("MATCH (a:AuditEvent) RETURN a.request_id AS id")
-        recorded = {r["id"] for r in records}
+        records, _, _ = driver.execute_query("MATCH (a:AuditEvent) RETURN a.record AS record")
+        recorded = {payload_content(r["record"])["request_id"] for r in records}
         keys_dir = data / "hub" / "keys"
         reports = verify_store(AuditScan(driver, "neo4j"), load_audit_keys(keys_dir))
     ok = [a for a in answers if a.status == 200]

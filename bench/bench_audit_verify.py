@@ -14,7 +14,14 @@ head, and the file's own signature. Runs on one core; needs no Neo4j.
 With ``--graph bolt://127.0.0.1:PORT`` it also loads the records into that Neo4j (empty and
 migrated, not shared: it is wiped) and times ``audit verify`` against the store, which adds
 reading every record back through the driver, ``--jobs`` writers at once (default 4, each in
-its own process, as ``credit-hub audit verify --jobs``).
+its own process, as ``credit-hub audit verify --jobs``). With ``--key-dir DIR`` the records
+are signed with the audit key kept there, and ``--reuse`` verifies what an earlier run loaded
+(same ``--graph`` and ``--key-dir``) without loading it again (~2 minutes for 1,000,000):
+
+    .venv/bin/python -m bench.bench_audit_verify --graph bolt://127.0.0.1:7732 \
+        --key-dir .local/bench-6b-hub/keys
+    .venv/bin/python -m bench.bench_audit_verify --graph bolt://127.0.0.1:7732 \
+        --key-dir .local/bench-6b-hub/keys --reuse --runs 5
 """
 
 from __future__ import annotations
@@ -121,50 +128,60 @@ def verify_once(path: Path, keys: AuditKeys) -> tuple[float, int]:
     return seconds, sum(w.last_seq for w in report.writers)
 
 
+def _load(driver: Any, chains: list[list[Any]], signer: AuditSigner) -> None:
+    """Wipe the graph and store the chains in it, sealed like a hub would seal them."""
+    from graph.audit_store import append_sync
+    from hub.audit_stored import node_of
+
+    with driver.session(database="neo4j") as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
+    loaded = time.perf_counter()
+    for _writer, *events in chains:
+        for start in range(0, len(events), 10_000):
+            nodes = [node_of(event) for event in events[start : start + 10_000]]
+            append_sync(driver, "neo4j", nodes, [])
+    for writer, *events in chains:
+        chain = Chain(writer, len(events), events[-1]["hash"])
+        sizes = range(CHECKPOINT_EVERY, len(events) + 1, CHECKPOINT_EVERY)
+        statements = [
+            signer.sign(
+                CHECKPOINT,
+                {
+                    "writer": writer,
+                    "size": s,
+                    "head": events[s - 1]["hash"],
+                    "at": audit_time(),
+                    "final": False,
+                },
+            )
+            for s in sizes
+        ]
+        statements.append(checkpoint(signer, chain, final=True))
+        append_sync(driver, "neo4j", [], statements)
+    load_seconds = time.perf_counter() - loaded
+    total = sum(len(c) - 1 for c in chains)
+    print(f"graph: loaded {total:,} records in {load_seconds:.1f} s")
+
+
 def verify_graph(
     uri: str, chains: list[list[Any]], keys: AuditKeys, signer: AuditSigner, jobs: int, runs: int
 ) -> None:
-    """Load the chains into the (wiped) graph; verify them there ``runs`` times with one
-    process and with ``jobs``, alternating."""
+    """Load the chains into the (wiped) graph (none: verify what it holds); verify them there
+    ``runs`` times with one process and with ``jobs``, alternating."""
     from neo4j import GraphDatabase
 
     from graph.audit_scan import AuditScan
-    from graph.audit_store import append_sync
     from hub.audit_verify_store import verify_store, verify_store_parallel
     from hub.settings import Settings
 
     with GraphDatabase.driver(uri) as driver:
-        with driver.session(database="neo4j") as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
-        loaded = time.perf_counter()
-        for _writer, *events in chains:
-            for start in range(0, len(events), 10_000):
-                append_sync(driver, "neo4j", events[start : start + 10_000], [])
-        for writer, *events in chains:
-            chain = Chain(writer, len(events), events[-1]["hash"])
-            sizes = range(CHECKPOINT_EVERY, len(events) + 1, CHECKPOINT_EVERY)
-            statements = [
-                signer.sign(
-                    CHECKPOINT,
-                    {
-                        "writer": writer,
-                        "size": s,
-                        "head": events[s - 1]["hash"],
-                        "at": audit_time(),
-                        "final": False,
-                    },
-                )
-                for s in sizes
-            ]
-            statements.append(checkpoint(signer, chain, final=True))
-            append_sync(driver, "neo4j", [], statements)
-        load_seconds = time.perf_counter() - loaded
-        total = sum(len(c) - 1 for c in chains)
-        print(f"graph: loaded {total:,} records in {load_seconds:.1f} s")
+        if chains:
+            _load(driver, chains, signer)
+        total = int(driver.execute_query("MATCH (a:AuditEvent) RETURN count(a) AS n")[0][0]["n"])
         settings = Settings.from_env(
             {"CREDIT_HUB_NEO4J_URI": uri, "CREDIT_HUB_DATA_DIR": tempfile.gettempdir()}
         )
-        writers = [str(c[0]) for c in chains]
+        writers = AuditScan(driver, "neo4j").writers()
         rates: dict[int, list[float]] = {1: [], jobs: []}
         for _ in range(runs):
             for processes in sorted(rates, reverse=len(rates[1]) % 2 == 1):
@@ -200,6 +217,12 @@ def main() -> int:
         help="sign with the audit key kept there (created if missing), so that "
         "`credit-hub audit verify` with CREDIT_HUB_DATA_DIR=<its parent> can check the store",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --graph and --key-dir: verify the records a previous run loaded there "
+        "(no generating, no file, no loading)",
+    )
     args = parser.parse_args()
     signer = (
         load_audit_signer(args.key_dir, create=True)
@@ -207,6 +230,9 @@ def main() -> int:
         else AuditSigner(Ed25519PrivateKey.generate())
     )
     keys = AuditKeys.of([signer.public])
+    if args.reuse and args.graph and args.key_dir:
+        verify_graph(args.graph, [], keys, signer, args.jobs, args.runs)
+        return 0
     with tempfile.TemporaryDirectory(prefix="audit-bench-") as tmp:
         path = Path(tmp) / "audit.jsonl"
         started = time.perf_counter()

@@ -1,7 +1,9 @@
 """What one audit batch costs Neo4j and the driver, by batch size (the audit overhead's cause).
 
 Writes ``--records`` realistic records (bench.bench_audit_verify's) as batches of 1 and of 4
-with the hub's own statements, and a trivial one-property write as the floor, the variants
+with the hub's own statements (and, for comparison, the same records with every field a
+property, as they were stored before hub/audit_stored.py: ``all props``; scratch nodes that
+``audit verify`` would not accept), and a trivial one-property write as the floor, the variants
 interleaved for ``--rounds`` rounds; prints Neo4j's CPU (from /proc of the local Neo4j whose
 data dir is given) and this client's CPU per record. Use a scratch Neo4j: it adds records.
 
@@ -27,12 +29,15 @@ from bench.bench_audit_verify import _records
 from graph import local_neo4j
 from graph.audit_store import WRITE_AUDIT_BATCH, WRITE_LINKED_AUDIT_BATCH
 from hub.audit_chain import Chain
+from hub.audit_stored import node_of
 
 TRIVIAL = "UNWIND $events AS event CREATE (:AuditWriteProbe {seq: event.seq})"
 STATEMENTS: dict[str, LiteralString] = {
     "trivial write (floor)": TRIVIAL,
     "audit batch": WRITE_AUDIT_BATCH,
     "audit batch, linked": WRITE_LINKED_AUDIT_BATCH,
+    # every field a property, as records were stored before hub/audit_stored.py (comparison)
+    "audit batch, all props": WRITE_AUDIT_BATCH,
 }
 
 
@@ -51,7 +56,10 @@ async def _write(
     before = _cpu_seconds(neo4j_pid), time.process_time()
     for _ in range(count // batch):
         after = chain.mark()
-        events = [chain.append(next(records).as_properties()) for _ in range(batch)]
+        linked_records = [chain.append(next(records).as_properties()) for _ in range(batch)]
+        events = (
+            linked_records if name.endswith("all props") else list(map(node_of, linked_records))
+        )
         linked = name.endswith("linked") and after[0] > 0
         async with driver.session() as session:
             if linked:

@@ -2,8 +2,9 @@
 
 Each query is a literal head that picks records by an index (time; unit and time; user and
 time; a subject's disclosures and time) followed by the shared filter, cursor and order
-(newest first: ``at``, then ``writer``, then ``seq``, all descending), and the projection that
-``project`` compiles from the fields the caller may see — a denied field is never read. Values
+(newest first: ``at``, then ``writer``, then ``seq``, all descending). The filters use the
+records' filter properties (hub/audit_stored.py); what is shown comes from the stored record
+itself (``record``), of which the hub keeps only the fields the caller may see. Values
 are always ``$parameters``; optional filters are ``$x IS NULL OR ...``.
 
 A person named by identity number is matched by blind index in the same query (``$bidx``); it
@@ -12,52 +13,12 @@ resolves only where the audit store is the credit graph's database (the default)
 
 from __future__ import annotations
 
-from typing import LiteralString
-
-# GraphQL field → (key in the projected map = the schema's Python name, Cypher over ``a``).
-EVENT_FIELDS: dict[str, tuple[str, LiteralString]] = {
-    "requestId": ("request_id", "a.request_id"),
-    "at": ("at", "a.at"),
-    "user": ("user", "a.user"),
-    "unit": ("unit", "a.unit"),
-    "roles": ("roles", "coalesce(a.roles, [])"),
-    "purpose": ("purpose", "a.purpose"),
-    "client": ("client", "a.client"),
-    "operationName": ("operation_name", "a.operation_name"),
-    "operations": ("operations", "coalesce(a.operations, [])"),
-    "queryHash": ("query_hash", "a.query_hash"),
-    "variablesDigest": ("variables_digest", "a.variables_digest"),
-    "variables": ("variables", "a.variables"),
-    "subjects": ("subjects", "coalesce(a.subjects, [])"),
-    "masked": ("masked", "coalesce(a.masked, [])"),
-    "denied": ("denied", "coalesce(a.denied, [])"),
-    "decision": ("decision", "a.decision"),
-    "errorCodes": ("error_codes", "coalesce(a.error_codes, [])"),
-    "resultSize": ("result_size", "coalesce(a.result_size, 0)"),
-    "durationMs": ("duration_ms", "coalesce(a.duration_ms, 0.0)"),
-    "policyVersion": ("policy_version", "a.policy_version"),
-    "roundTrips": ("round_trips", "a.x_round_trips"),
-    "writer": ("writer", "a.writer"),
-    "seq": ("seq", "a.seq"),
-    "hash": ("hash", "a.hash"),
-}
-# An access history entry shows a subject who looked and why, not the whole record.
-ACCESS_FIELDS: dict[str, tuple[str, LiteralString]] = {
-    name: EVENT_FIELDS[name]
-    for name in (
-        "requestId",
-        "at",
-        "user",
-        "unit",
-        "roles",
-        "client",
-        "purpose",
-        "operations",
-        "masked",
-        "decision",
-    )
-}
-CURSOR_COLUMNS = ", a.at AS at, a.writer AS writer, a.seq AS seq, key AS subject"
+# Every field shown comes from the stored record (hub/audit_fields.py picks the ones the caller
+# may see); ``at``, ``writer`` and ``seq`` are the order and the cursor.
+EVENT_COLUMNS = (
+    "a.record AS record, a.hash AS hash, a.at AS at, a.writer AS writer, a.seq AS seq, "
+    "key AS subject"
+)
 
 _FILTER_ORDER_LIMIT = (
     " WITH a, key WHERE ($unit IS NULL OR a.unit = $unit)"
@@ -69,7 +30,7 @@ _FILTER_ORDER_LIMIT = (
     " AND ($after_at IS NULL OR a.at < $after_at OR (a.at = $after_at AND"
     " (a.writer < $after_writer OR (a.writer = $after_writer AND a.seq < $after_seq))))"
     " WITH a, key ORDER BY a.at DESC, a.writer DESC, a.seq DESC LIMIT $limit"
-    " RETURN "
+    " RETURN " + EVENT_COLUMNS
 )
 EVENTS_BY_TIME = (
     "MATCH (a:AuditEvent) WHERE a.at >= $from AND a.at <= $until WITH a, null AS key"
@@ -120,9 +81,3 @@ ANOMALY_FACTS = (
     " } "
     "RETURN kind, user, day, persons, unit, at, ref, flags"
 )
-
-
-def project(fields: dict[str, tuple[str, LiteralString]], names: list[str]) -> str:
-    """The map projection of the named fields (only compiled from the literal fragments)."""
-    parts = [f"{fields[name][0]}: {fields[name][1]}" for name in names]
-    return "{" + ", ".join(parts) + "} AS node" + CURSOR_COLUMNS

@@ -13,6 +13,8 @@ from typing import Any, LiteralString
 
 import neo4j
 
+from hub.audit_stored import content
+
 PAGE = 5000
 
 AUDIT_WRITERS = (
@@ -26,6 +28,18 @@ WRITER_RECORDS_PAGE = (
     "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq > $after AND a.seq <= $through "
     "WITH a ORDER BY a.writer, a.seq LIMIT $page "
     "RETURN collect(properties(a)) AS records"
+)
+# Verification reads the chain, the stored record (its canonical bytes) and the record's filter
+# properties as stored, in the order of hub.audit_stored.FILTER_FIELDS (the verifier compares
+# them with the record's own fields). A list a record: one row holding the page decodes fastest.
+WRITER_CHAIN_PAGE = (
+    "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq > $after AND a.seq <= $through "
+    "WITH a ORDER BY a.writer, a.seq LIMIT $page "
+    "RETURN collect([a.seq, a.prev_hash, a.hash, a.record, "
+    "a.at, a.unit, a.user, a.purpose, a.decision, "
+    "a.operations, a.subjects, a.denied, a.error_codes, "
+    "a.x_checks, a.x_check_hits, a.x_feedback, a.x_feedback_delay_days, "
+    "a.x_feedback_max_delay_days, a.x_feedback_late]) AS records"
 )
 WRITER_CHECKPOINTS = (
     "MATCH (c:AuditCheckpoint {writer: $writer}) RETURN properties(c) AS checkpoint ORDER BY c.size"
@@ -86,27 +100,54 @@ class AuditScan:
     def records(
         self, writer: str, after: int = 0, through: int = 2**62
     ) -> Iterator[dict[str, Any]]:
-        """The writer's records with ``after < seq <= through``, in seq order, a page a query;
-        the next page is fetched (in a thread) while the caller works through this one."""
+        """The writer's records with ``after < seq <= through``, in seq order, as the store
+        holds them (``hub.audit_stored.content``), a page a query."""
+        for page in self._pages(WRITER_RECORDS_PAGE, writer, after, through):
+            yield from (content(node) for node in page)
+
+    def chain(self, writer: str, after: int = 0, through: int = 2**62) -> Iterator[dict[str, Any]]:
+        """What verification needs of the same records: ``seq``, ``prev_hash``, ``hash``, the
+        stored record (``payload``) and its filter properties as stored (``filters``, in the
+        order of ``hub.audit_stored.FILTER_FIELDS``, None where absent)."""
+        for page in self._pages(WRITER_CHAIN_PAGE, writer, after, through):
+            for row in page:
+                yield {
+                    "seq": row[0],
+                    "prev_hash": row[1],
+                    "hash": row[2],
+                    "payload": row[3],
+                    "filters": row[4:],
+                }
+
+    def _pages(
+        self, query: LiteralString, writer: str, after: int, through: int
+    ) -> Iterator[list[Any]]:
+        """Pages of ``query``'s rows in seq order; the next page is fetched (in a thread) while
+        the caller works through this one."""
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._page, writer, after, through)
+            pending = pool.submit(self._page, query, writer, after, through)
             while True:
                 page = pending.result()
                 if len(page) == PAGE:
-                    last = int(page[-1]["seq"])
-                    pending = pool.submit(self._page, writer, last, through)
-                yield from page
+                    last = page[-1]
+                    seq = int(last[0] if isinstance(last, list) else last["seq"])
+                    pending = pool.submit(self._page, query, writer, seq, through)
+                yield page
                 if len(page) < PAGE:
                     return
 
-    def _page(self, writer: str, after: int, through: int) -> list[dict[str, Any]]:
-        rows, _, _ = self._driver.execute_query(
-            WRITER_RECORDS_PAGE,
-            {"writer": writer, "after": after, "through": through, "page": PAGE},
-            database_=self._database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        return list(rows[0]["records"]) if rows else []
+    def _page(self, query: LiteralString, writer: str, after: int, through: int) -> list[Any]:
+        # no notifications: the page names properties no record may have yet
+        # (``x_feedback`` before any feedback), which Neo4j would warn about on every page
+        with self._driver.session(
+            database=self._database,
+            default_access_mode=neo4j.READ_ACCESS,
+            notifications_min_severity="OFF",
+        ) as session:
+            row = session.run(
+                query, {"writer": writer, "after": after, "through": through, "page": PAGE}
+            ).single()
+        return list(row["records"]) if row else []
 
     def checkpoints(self, writer: str) -> list[dict[str, Any]]:
         return [row["checkpoint"] for row in self._rows(WRITER_CHECKPOINTS, writer=writer)]

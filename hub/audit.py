@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from graph.audit_store import BrokenLink
 from hub.audit_chain import GENESIS, Chain
 from hub.audit_signing import CHECKPOINT, AuditSigner
+from hub.audit_stored import stored
 from hub.errors import Unavailable
 
 log = logging.getLogger("credit_hub.audit")
@@ -304,7 +305,7 @@ class AuditLog:
             _fail(batch, "the audit log is unavailable; no data")
             return
         after = self._chain.mark()
-        events = [self._chain.append(record.as_properties()) for record, _ in batch]
+        events = [self._stored(record) for record, _ in batch]
         checkpoints = []
         if self._checkpoint_due():
             checkpoints.append(checkpoint(self._signer, self._chain, final=False))
@@ -315,6 +316,11 @@ class AuditLog:
         self._last_write = write
         self._writes.add(write)
         write.add_done_callback(self._writes.discard)
+
+    def _stored(self, record: AuditRecord) -> dict[str, Any]:
+        """The record numbered, linked and in its stored form (hub/audit_stored.py)."""
+        properties = record.as_properties()
+        return stored(properties, self._chain.link(properties))
 
     async def _write(
         self,

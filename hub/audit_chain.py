@@ -39,7 +39,12 @@ def canonical(properties: Mapping[str, Any]) -> bytes:
 
 
 def leaf_hash(properties: Mapping[str, Any]) -> bytes:
-    return hashlib.sha256(LEAF_PREFIX + canonical(properties)).digest()
+    return payload_leaf(canonical(properties))
+
+
+def payload_leaf(payload: bytes) -> bytes:
+    """The leaf hash of a record given its canonical encoding."""
+    return hashlib.sha256(LEAF_PREFIX + payload).digest()
 
 
 def chain_hash(prev_hash: str, leaf: bytes) -> str:
@@ -69,13 +74,20 @@ class Chain:
 
     def append(self, properties: dict[str, Any]) -> dict[str, Any]:
         """Number and link ``properties`` as the next record (in place); returns them."""
+        self.link(properties)
+        return properties
+
+    def link(self, properties: dict[str, Any]) -> bytes:
+        """Number and link ``properties`` as the next record (in place); returns their
+        canonical encoding (what is stored: hub/audit_stored.py)."""
         properties["writer"] = self.writer
         properties["seq"] = self.size + 1
         properties["prev_hash"] = self.head
-        properties["hash"] = chain_hash(self.head, leaf_hash(properties))
+        payload = canonical(properties)
+        properties["hash"] = chain_hash(self.head, payload_leaf(payload))
         self.size += 1
         self.head = properties["hash"]
-        return properties
+        return payload
 
     def mark(self) -> tuple[int, str]:
         return self.size, self.head

@@ -23,6 +23,7 @@ from graph.driver import open_driver
 from hub.audit import AuditRecord, audit_time, checkpoint
 from hub.audit_chain import Chain
 from hub.audit_signing import load_audit_signer
+from hub.audit_stored import stored
 from hub.errors import Unavailable
 from hub.settings import Settings
 
@@ -84,7 +85,8 @@ def record_operation(settings: Settings, record: AuditRecord) -> None:
     """Write ``record`` as a one-record chain, sealed; raises ``Unavailable`` if it can not."""
     signer = load_audit_signer(settings.keys_dir, create=not settings.is_production)
     chain = Chain(uuid.uuid4().hex[:16])
-    event = chain.append(record.as_properties())
+    properties = record.as_properties()
+    event = stored(properties, chain.link(properties))
     record.writer, record.seq = chain.writer, chain.size
     statement = checkpoint(signer, chain, final=True)
     try:

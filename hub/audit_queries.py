@@ -11,7 +11,8 @@ round trip per root field, through the caller's decisions like every other answe
 
 Fields come back as the policy decides for the caller (``AuditEvent.user`` is a per-unit
 pseudonym for a privacy officer unless the declared purpose is ``ACCESS_AUDIT``, see
-``policies/masking.csv``); a denied field is never read from Neo4j.
+``policies/masking.csv``); a denied field is never shown: Neo4j returns the stored record
+(hub/audit_stored.py) and only the fields the caller may see are taken from it.
 """
 
 from __future__ import annotations
@@ -25,14 +26,11 @@ from typing import Any, LiteralString
 import orjson
 
 from graph.audit_reads import (
-    ACCESS_FIELDS,
     ANOMALY_FACTS,
-    EVENT_FIELDS,
     EVENTS_BY_SUBJECT,
     EVENTS_BY_TIME,
     EVENTS_BY_UNIT,
     EVENTS_BY_USER,
-    project,
 )
 from graph.reader import GraphReader
 from graph.selection import Selection
@@ -45,6 +43,8 @@ from hub.audit_anomalies import (
     Anomaly,
     anomalies,
 )
+from hub.audit_fields import ACCESS_FIELDS, EVENT_FIELDS, Field, pick
+from hub.audit_stored import payload_content
 from hub.audit_subjects import SubjectKey, bound_subject, subject_key
 from hub.auth import Caller
 from hub.clock import PLATFORM_ZONE
@@ -185,7 +185,7 @@ class AuditReads:
         self,
         selection: Selection,
         node_type: str,
-        fields: dict[str, tuple[str, LiteralString]],
+        fields: dict[str, Field],
         filters: EventFilters,
         window: Window,
         page: Page,
@@ -194,16 +194,16 @@ class AuditReads:
     ) -> Node:
         nodes = selection.fields.get("nodes")
         names = [name for name in (nodes.fields if nodes else {}) if name in fields]
-        rows = await self._reader.rows(
-            _head(filters) + project(fields, names), _parameters(filters, window, page)
-        )
+        rows = await self._reader.rows(_head(filters), _parameters(filters, window, page))
         more = len(rows) > page.first
         rows = rows[: page.first]
         if note and rows and rows[0]["subject"]:
             self._disclosure.subjects.add(str(rows[0]["subject"]))
         connection = Node()
         if nodes is not None:
-            connection["nodes"] = [self._shape(node_type, row["node"]) for row in rows]
+            connection["nodes"] = [
+                self._shape(node_type, pick(fields, names, _record(row))) for row in rows
+            ]
         page_info = selection.fields.get("pageInfo")
         if page_info is not None:
             values = {
@@ -218,7 +218,7 @@ class AuditReads:
     def _shape(self, node_type: str, raw: dict[str, Any]) -> Node:
         node = Node(raw)
         fields = EVENT_FIELDS
-        for name, (key, _) in fields.items():
+        for name, (key, _, _) in fields.items():
             if key in node:
                 node[key] = self._masked(f"{node_type}.{name}", node[key])
         return node
@@ -252,6 +252,13 @@ def _head(filters: EventFilters) -> LiteralString:
     if filters.user is not None:
         return EVENTS_BY_USER
     return EVENTS_BY_TIME
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's stored record, with its ``seq`` and ``hash``."""
+    record = payload_content(str(row["record"]))
+    record["seq"], record["hash"] = row["seq"], row["hash"]
+    return record
 
 
 def _parameters(filters: EventFilters, window: Window, page: Page) -> dict[str, Any]:

@@ -29,8 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hub.audit_chain import GENESIS, chain_hash, leaf_hash
+import orjson
+
+from hub.audit_chain import GENESIS, chain_hash, leaf_hash, payload_leaf
 from hub.audit_signing import CHECKPOINT, RETENTION, AuditKeys
+from hub.audit_stored import filters_match, payload_content
 
 Record = Mapping[str, Any]
 Locate = Callable[[str], int | None]
@@ -217,7 +220,7 @@ class WriterVerifier:
             return chain_hash(state.head, bytes.fromhex(str(record["leaf"])))
         stored = str(record.get("hash"))
         prev = str(record.get("prev_hash"))
-        if chain_hash(prev, leaf_hash(record)) != stored:
+        if not _intact(record, prev, stored):
             following = records.peek()
             if following is not None and following.get("prev_hash") == state.head:
                 raise self._stop(
@@ -281,6 +284,22 @@ class WriterVerifier:
                 missing,
                 f"seq {missing} removed: the checkpoint at size {size} covers it",
             )
+
+
+def _intact(record: Record, prev: str, stored: str) -> bool:
+    """The record's content hashes to its ``hash``. A record read for verification
+    (``AuditScan.chain``) is its stored canonical bytes (``payload``) and its filter properties
+    as stored (``filters``), which must be the payload's own fields."""
+    payload = record.get("payload")
+    if payload is None:
+        return chain_hash(prev, leaf_hash(record)) == stored
+    if chain_hash(prev, payload_leaf(str(payload).encode())) != stored:
+        return False
+    try:
+        fields = payload_content(str(payload))
+    except orjson.JSONDecodeError:
+        return False
+    return filters_match(fields, record.get("filters") or ())
 
 
 @dataclass

@@ -29,7 +29,7 @@ def verify_writer(scan: AuditScan, keys: AuditKeys, writer: str) -> WriterReport
         keys,
         functools.partial(scan.locate, writer),
     )
-    return verifier.run(scan.records(writer))
+    return verifier.run(scan.chain(writer))
 
 
 def verify_store(scan: AuditScan, keys: AuditKeys, writer: str | None = None) -> list[WriterReport]:

@@ -12,6 +12,7 @@ import httpx
 from neo4j import Driver
 
 from hub.app import create_app
+from hub.audit_stored import content
 from hub.services import Hub
 from hub.settings import Settings
 from hub.signing_keys import mint_token
@@ -82,10 +83,11 @@ async def hub_client(
 
 
 def audit_events(graph: Driver) -> list[dict[str, Any]]:
+    """Every stored audit record as the store holds it (``hub.audit_stored.content``)."""
     records, _, _ = graph.execute_query(
         "MATCH (a:AuditEvent) RETURN a ORDER BY a.writer, a.seq", database_="neo4j"
     )
-    return [dict(record["a"]) for record in records]
+    return [content(dict(record["a"])) for record in records]
 
 
 def codes(result: dict[str, Any]) -> list[str]:

@@ -232,8 +232,8 @@ async def test_a_linked_batch_commits_only_after_the_record_it_links_to(
 ) -> None:
     driver = open_async_driver(settings)
     store = AuditStore(driver, "neo4j")
-    first = {"writer": "w-lock", "seq": 1, "prev_hash": GENESIS, "hash": "1" * 64}
-    second = {"writer": "w-lock", "seq": 2, "prev_hash": "1" * 64, "hash": "2" * 64}
+    first = {"writer": "w-lock", "seq": 1, "prev_hash": GENESIS, "hash": "1" * 64, "record": "{}"}
+    second = {"writer": "w-lock", "seq": 2, "prev_hash": "1" * 64, "hash": "2" * 64, "record": "{}"}
     try:
         async with driver.session(database="neo4j") as session:
             tx = await session.begin_transaction()

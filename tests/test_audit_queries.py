@@ -84,6 +84,19 @@ async def test_audit_events_come_newest_first_in_pages(client: HubClient) -> Non
     assert pages == [[6, 5, 4, 3], [2, 1]]
 
 
+async def test_a_filter_copy_edited_in_neo4j_finds_the_record_but_shows_the_record_itself(
+    client: HubClient, graph: Driver
+) -> None:
+    # The stored form (docs/audit.md): filters use the copies, shown fields come from
+    # ``record``; ``audit verify`` names the edit (tests/test_audit_stored_form.py).
+    run(graph, "MATCH (a:AuditEvent {seq: 2}) SET a.unit = 'U-ELSEWHERE'")
+    result = await _officer(client, EVENTS, first=50, unit="U-ELSEWHERE")
+    nodes = result["data"]["auditEvents"]["nodes"]
+    assert [(node["seq"], node["unit"], node["decision"]) for node in nodes] == [
+        (2, "U-TAX", "ALLOWED")
+    ]
+
+
 async def test_audit_events_filter_by_unit_decision_operation_and_time(
     client: HubClient,
 ) -> None:

@@ -11,6 +11,7 @@ import pytest
 from neo4j import Driver
 
 from hub.audit_chain import record_hash
+from hub.audit_stored import node_of
 from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.audittest import Cli, chain_of_requests, run, with_env, writers
@@ -65,7 +66,7 @@ async def test_an_inserted_record_is_named(chain: str, cli: Cli, graph: Driver) 
     forged = {k: v for k, v in fourth.items() if k not in ("hash",)}
     forged |= {"seq": 5, "prev_hash": fourth["hash"], "request_id": "forged", "user": "nobody"}
     forged["hash"] = record_hash(forged)
-    run(graph, "CREATE (a:AuditEvent) SET a = $props", props=forged)
+    run(graph, "CREATE (a:AuditEvent) SET a = $props", props=node_of(forged))
     status, out = cli("audit", "verify")
     assert status == 1
     assert out[0] == f"writer {chain}: seq 5 inserted: seq 6 links to seq 4"
@@ -95,7 +96,7 @@ async def test_a_rehashed_stretch_does_not_reach_the_signed_head(
             "MATCH (a:AuditEvent {writer: $w, seq: $s}) SET a = $props",
             w=chain,
             s=event["seq"],
-            props=event,
+            props=node_of(event),
         )
     status, out = cli("audit", "verify")
     assert status == 1
@@ -119,7 +120,7 @@ async def test_a_record_after_the_final_checkpoint_is_named_inserted(
     [last] = [e for e in audit_events(graph) if e["seq"] == 10]
     forged = last | {"seq": 11, "prev_hash": last["hash"], "request_id": "appended"}
     forged["hash"] = record_hash(forged)
-    run(graph, "CREATE (a:AuditEvent) SET a = $props", props=forged)
+    run(graph, "CREATE (a:AuditEvent) SET a = $props", props=node_of(forged))
     status, out = cli("audit", "verify")
     assert status == 1
     assert out[0] == f"writer {chain}: seq 11 inserted: after the final checkpoint at size 10"
