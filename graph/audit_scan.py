@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 
 import neo4j
 
-from hub.audit_stored import content
+from hub.audit_stored import PAYLOAD, content, node_of
 
 PAGE = 5000
 
@@ -66,6 +66,13 @@ PRUNABLE_CUTS = (
     "OPTIONAL MATCH (r:AuditRetention {writer: writer}) "
     "WITH writer, through, r WHERE r IS NULL OR r.through < through "
     "RETURN writer, through ORDER BY writer"
+)
+# Records written before the stored form (hub/audit_stored.py) had every field as a property and
+# no ``record``: ``upgrade_stored_form`` rewrites them in place, hash unchanged.
+REWRITE_OLD_FORM = (
+    "UNWIND $nodes AS node "
+    "MATCH (a:AuditEvent) WHERE a.writer = node.writer AND a.seq = node.seq AND a.record IS NULL "
+    "SET a = node RETURN count(a) AS rewritten"
 )
 WRITE_RETENTION_MARK = "MERGE (r:AuditRetention {writer: $mark.writer}) SET r = $mark"
 DELETE_PRUNED_EVENTS = (
@@ -148,6 +155,26 @@ class AuditScan:
                 query, {"writer": writer, "after": after, "through": through, "page": PAGE}
             ).single()
         return list(row["records"]) if row else []
+
+    def upgrade_stored_form(self) -> int:
+        """Rewrite the records stored before the stored form (every field a property, no
+        ``record``) as ``hub.audit_stored.node_of`` stores them; returns how many. The canonical
+        bytes are those of the old properties, so every hash still holds (and a record edited
+        before the upgrade is still named by ``audit verify`` after it). Idempotent."""
+        rewritten = 0
+        for writer in self.writers():
+            for page in self._pages(WRITER_RECORDS_PAGE, writer, 0, 2**62):
+                old = [node_of(node) for node in page if PAYLOAD not in node]
+                if old:
+                    rows = self._write(REWRITE_OLD_FORM, nodes=old)
+                    rewritten += int(rows[0]["rewritten"])
+        return rewritten
+
+    def _write(self, query: LiteralString, **parameters: Any) -> list[dict[str, Any]]:
+        records, _, _ = self._driver.execute_query(
+            query, parameters, database_=self._database, routing_=neo4j.RoutingControl.WRITE
+        )
+        return [record.data() for record in records]
 
     def checkpoints(self, writer: str) -> list[dict[str, Any]]:
         return [row["checkpoint"] for row in self._rows(WRITER_CHECKPOINTS, writer=writer)]

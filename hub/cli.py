@@ -72,9 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--write-docs", action="store_true", help="write docs/policy-matrix.md")
     check.set_defaults(command=_policy_check)
 
-    sub.add_parser("migrate", help="constraints, indexes, measures catalogue").set_defaults(
-        command=_migrate
-    )
+    sub.add_parser(
+        "migrate", help="constraints, indexes, measures catalogue, audit store form"
+    ).set_defaults(command=_migrate)
     seed = sub.add_parser("seed", help="a deterministic synthetic city")
     seed.add_argument("--enterprises", type=int, required=True)
     seed.add_argument("--seed", type=int, default=1)
@@ -189,6 +189,7 @@ def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.audit_scan import AuditScan
     from graph.catalogue import load_catalogue
     from graph.driver import open_driver
     from graph.model import migrate
@@ -196,8 +197,11 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     with open_driver(settings) as driver:
         names = migrate(driver, settings.neo4j_database)
         summary = load_catalogue(driver, settings.neo4j_database)
+    with open_driver(settings, settings.audit_neo4j_uri) as driver:
+        upgraded = AuditScan(driver, settings.neo4j_database).upgrade_stored_form()
     print(f"constraints and indexes: {', '.join(names)}")
     print(f"measures catalogue: {summary}")
+    print(f"audit records rewritten to the stored form: {upgraded}")
     return 0
 
 

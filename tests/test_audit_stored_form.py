@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from neo4j import Driver
 
+from hub.audit_stored import content
 from hub.settings import Settings
 from tests.audittest import Cli, chain_of_requests, record, run, write_records
 from tests.hubtest import audit_events
@@ -93,3 +95,55 @@ async def test_integer_filter_properties_verify_and_an_edit_of_one_is_named(
     status, out = cli("audit", "verify")
     assert status == 1
     assert out[0] == f"writer {writer}: {CHANGED}"
+
+
+def _old_form(
+    graph: Driver, writer: str, edit: dict[str, object] | None = None
+) -> list[dict[str, Any]]:
+    """Rewrite ``writer``'s records in the form before hub/audit_stored.py (every field of the
+    record a property, no ``record``), with ``edit`` applied to seq 5; returns the records."""
+    [row] = run(
+        graph,
+        "MATCH (a:AuditEvent {writer: $w}) RETURN collect(properties(a)) AS nodes",
+        w=writer,
+    )
+    old = [content(node) for node in row["nodes"]]
+    old[4].update(edit or {})
+    run(
+        graph,
+        "UNWIND $old AS o MATCH (a:AuditEvent {writer: o.writer, seq: o.seq}) SET a = o",
+        old=old,
+    )
+    return old
+
+
+async def test_migrate_rewrites_records_of_the_old_form_and_every_hash_still_holds(
+    chain: str, cli: Cli, graph: Driver
+) -> None:
+    old = _old_form(graph, chain)
+    status, _ = cli("audit", "verify")
+    assert status == 1
+
+    status, out = cli("migrate")
+    again, out_again = cli("migrate")
+
+    assert (status, again) == (0, 0)
+    assert out[-1] == "audit records rewritten to the stored form: 10"
+    assert out_again[-1] == "audit records rewritten to the stored form: 0"
+    status, out = cli("audit", "verify")
+    assert status == 0
+    assert f"writer {chain}: ok, seq 1..10, sealed through 10, closed" in out  # and the CLI's
+    shown = [e["request_id"] for e in audit_events(graph) if e.get("writer") == chain]
+    assert shown == [o["request_id"] for o in old]
+
+
+async def test_a_record_edited_before_the_upgrade_is_still_named_after_it(
+    chain: str, cli: Cli, graph: Driver
+) -> None:
+    _old_form(graph, chain, edit={"decision": "DENIED"})  # edited while the log had the old form
+
+    status, _ = cli("migrate")
+    assert status == 0
+    status, out = cli("audit", "verify")
+    assert status == 1
+    assert f"writer {chain}: {CHANGED}" in out
