@@ -116,7 +116,13 @@ async def driver_load(settings: Settings, keys: list[str], clients: int, total: 
             async with driver.session(
                 database=settings.neo4j_database, default_access_mode=READ_ACCESS
             ) as session:
-                result = await session.run(cypher, uscc=keys[i % len(keys)], today=date.today())  # type: ignore[arg-type]
+                result = await session.run(
+                    cypher,  # type: ignore[arg-type]
+                    uscc=keys[i % len(keys)],
+                    today=date.today(),
+                    entry_scope="UNIT",  # what the analyst's policy grants (hub/policy.py)
+                    unit="U-TAX",  # the analyst's unit, as in the token of http_load
+                )
                 rows = [r async for r in result]
             return len(rows) == 1
 
