@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph.projection import FRAGMENTS, compile_projection
+from graph.round_trips import note_statement
 from graph.selection import Selection
 
 # The entry as the GraphQL ListEntry type reads it: every leaf field, compiled by the same
@@ -215,5 +216,6 @@ RETURN """
 async def run(
     tx: AsyncManagedTransaction, statement: LiteralString, **parameters: Any
 ) -> list[dict[str, Any]]:
+    note_statement()
     result = await tx.run(statement, parameters)
     return [record.data() async for record in result]

@@ -16,6 +16,7 @@ from graph.admin import CATALOGUE_VERSIONS, REGISTER_UNIT, UNITS
 from graph.catalogue import CATALOGUE_FILE
 from graph.catalogue.parse import read_catalogue
 from graph.reader import GraphReader
+from graph.round_trips import note_statement
 from graph.vocabulary import UnitKind, values
 from hub.disclosure import Disclosure
 from hub.errors import BadInput
@@ -59,6 +60,7 @@ class AdminDesk:
 
     async def register_unit(self, code: str, name: str, kind: str) -> Node:
         code, name, kind = valid_unit(code, name, kind)
+        note_statement()
         records, _, _ = await self._driver.execute_query(
             REGISTER_UNIT, {"code": code, "name": name, "kind": kind}, database_=self._database
         )

@@ -17,6 +17,7 @@ from neo4j import AsyncDriver
 
 from graph.feedback import ENTRY_FEEDBACK, REPORT_FEEDBACK
 from graph.reader import GraphReader
+from graph.round_trips import note_statement
 from hub.errors import BadInput, Forbidden, NotFound
 from hub.nodes import Node
 from hub.policy import Decisions
@@ -66,6 +67,7 @@ class FeedbackDesk:
         if note is not None and len(note) > MAX_NOTE:
             raise BadInput("note", f"at most {MAX_NOTE} characters")
         feedback_id = uuid.uuid4().hex
+        note_statement()
         records, _, _ = await self._driver.execute_query(
             REPORT_FEEDBACK,
             {

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.reader import GraphReader
+from graph.round_trips import counting
 from hub.admin import AdminDesk
 from hub.audit import AuditRecord, audit_time
 from hub.audit_queries import AuditReads
@@ -168,13 +169,14 @@ class GraphQLEndpoint:
         )
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
+        writes = counting()
         result = await schema.execute(
             gql.query,
             variable_values=gql.variables,
             context_value=context,
             operation_name=gql.operation_name,
         )
-        outcome.round_trips = reader.round_trips + audit_reader.round_trips
+        outcome.round_trips = reader.round_trips + audit_reader.round_trips + writes.count
         body: dict[str, Any] = {}
         if result.errors:
             errors = [

@@ -132,6 +132,16 @@ async def test_the_admin_sees_the_catalogue_versions_beside_the_shipped_one(
     assert audit_events(graph)[-1]["x_round_trips"] == 1
 
 
+async def test_an_admin_write_is_one_statement_in_its_audit_record(
+    client: HubClient, graph: Driver
+) -> None:
+    unit = {"code": "U-NEW", "name": "新单位", "kind": "AGENCY"}
+    result = await as_admin(client, REGISTER, u=unit)
+
+    assert result["data"]["registerUnit"]["created"] is True
+    assert audit_events(graph)[-1]["x_round_trips"] == 1
+
+
 async def test_catalogue_versions_are_ordered_as_numbers_newest_first_R16(
     client: HubClient, graph: Driver
 ) -> None:

@@ -507,3 +507,28 @@ async def test_a_repair_application_is_decided_once_even_by_concurrent_decisions
     assert [r["status"] for r in records] in (["APPROVED"], ["REJECTED"])
     history = await entry_state(client, black)
     assert [t["action"] for t in history["transitions"]].count("decideRepair") == 1
+
+
+def _round_trips(graph: Driver, operation: str) -> int:
+    """The Cypher statements of the last request that asked ``operation`` (its audit record)."""
+    [event] = [e for e in audit_events(graph) if operation in e["operations"]][-1:]
+    return int(event["x_round_trips"])
+
+
+async def test_a_proposal_is_one_transaction_of_three_statements(
+    client: HubClient, graph: Driver
+) -> None:
+    await propose(client, proposal("WATCH", uscc=TRADING))
+
+    # the subjects' lists (R3, R5), the ids already taken, the entries created
+    assert _round_trips(graph, "Mutation.proposeEntry") == 3
+
+
+async def test_a_lifecycle_step_is_one_transaction_of_three_statements(
+    client: HubClient, graph: Driver
+) -> None:
+    entry_id = await propose(client, proposal("WATCH", uscc=TRADING))
+    await step(client, "confirmEntry", "StepInput", entryId=entry_id)
+
+    # the entry locked and read, the subject's black entries (R4), the transition written
+    assert _round_trips(graph, "Mutation.confirmEntry") == 3
