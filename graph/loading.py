@@ -92,6 +92,7 @@ SET l.source_received_at = CASE
     l.act_date = row.act_date,
     l.identified_on = row.identified_on,
     l.reported_on = row.reported_on,
+    l.reported_late = row.reported_late,
     l.valid_from = row.valid_from,
     l.valid_until = row.valid_until,
     l.repairable = row.repairable,
@@ -166,6 +167,7 @@ class EntryRow(TypedDict):
     act_date: date | None
     identified_on: date
     reported_on: date | None
+    reported_late: bool | None  # R6: after the deadline of five working days; None: unknown
     valid_from: date | None
     valid_until: date | None
     repairable: bool | None

@@ -1,7 +1,9 @@
 """R6 and R24: per identifying unit, the entries it reported to the platform and how late.
 
-Imported entries count from their ``reported_on``; entries proposed on the hub are flagged late
-when they arrive after the R6 deadline of five working days.
+An entry is late when it reached the platform after the R6 deadline of five Chinese working
+days from its identification: an imported entry by its ``reported_on`` (2025-06-01 was a
+Sunday and 2025-06-02 the Dragon Boat holiday, so the deadline was 2025-06-09), an entry
+proposed on the hub by the day it was proposed.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ async def test_unit_reporting_counts_each_units_entries_and_the_late_ones_R6_R24
                     {
                         "unit": "U-MARKET",
                         "reported": 2,
-                        "reportedLate": 0,  # imported: no R6 flag to count
+                        "reportedLate": 1,  # imported E-M-2: after its deadline of 2025-06-09
                         "meanReportDays": 12.0,
                         "maxReportDays": 20,
                     },
@@ -145,5 +147,5 @@ async def test_stats_prints_the_reporting_table_R24(
     lines = capsys.readouterr().out.splitlines()
     assert lines[lines.index("") + 1 :] == [
         "unit\treported\treported_late\tmean_report_days\tmax_report_days",
-        "U-MARKET\t2\t0\t12.0\t20",
+        "U-MARKET\t2\t1\t12.0\t20",
     ]

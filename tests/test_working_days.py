@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.importing.rows import reported_late
 from hub.lifecycle.calendar import ScheduleMissing, is_working_day, report_deadline
 
 
@@ -45,3 +46,21 @@ def test_an_operator_supplied_schedule_is_used_for_its_year_R6(tmp_path: Path) -
     # Mon 2026-12-28 + 5: Dec 29, 30, 31, (Jan 1 off, Jan 2-3 weekend) Jan 4, 5.
     assert report_deadline(date(2026, 12, 28), tmp_path) == date(2027, 1, 5)
     assert is_working_day(date(2027, 1, 9), tmp_path) is True
+
+
+@pytest.mark.parametrize(
+    ("reported_on", "late"),
+    [
+        (date(2025, 6, 9), False),  # the deadline itself (Sunday 1 June, holiday 2 June)
+        (date(2025, 6, 10), True),
+        (None, None),  # an import that does not say when it was reported
+    ],
+)
+def test_an_imported_entry_is_late_after_five_working_days_R6(
+    reported_on: date | None, late: bool | None
+) -> None:
+    assert reported_late(date(2025, 6, 1), reported_on) is late
+
+
+def test_an_imported_entry_from_a_year_without_a_calendar_is_not_judged_R6() -> None:
+    assert reported_late(date(1999, 3, 1), date(1999, 3, 30)) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.loading import EnterpriseRow, EntryRow, PersonRow, RoleRow, ShareholdingRow, UnitRow
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher
@@ -23,6 +24,7 @@ from hub.importing.records import (
     SubjectRef,
     Unit,
 )
+from hub.lifecycle.calendar import ScheduleMissing, report_deadline
 
 ID_NUMBER_FIELD = PERSON_ID_NUMBER  # the field name identity numbers are sealed under
 
@@ -134,6 +136,7 @@ class RowBuilder:
             "act_date": e.act_date,
             "identified_on": e.identified_on,
             "reported_on": e.reported_on,
+            "reported_late": reported_late(e.identified_on, e.reported_on),
             "valid_from": e.valid_from,
             "valid_until": e.valid_until,
             "repairable": e.repairable,
@@ -163,3 +166,15 @@ def enterprise_row(enterprise: Enterprise) -> EnterpriseRow:
 
 def unit_row(unit: Unit) -> UnitRow:
     return {"code": unit.code, "name": unit.name, "kind": unit.kind.value}
+
+
+def reported_late(identified_on: date, reported_on: date | None) -> bool | None:
+    """R6: whether an entry reported on ``reported_on`` missed the deadline of five working
+    days after ``identified_on``; None when it does not say when it was reported, or when the
+    working-day calendar of those years is not known (policies/calendar/README.md)."""
+    if reported_on is None:
+        return None
+    try:
+        return reported_on > report_deadline(identified_on)
+    except ScheduleMissing:
+        return None
