@@ -17,14 +17,10 @@ node instead of starting from the ``ListEntry(status)`` index (see ``graph.check
 
 from __future__ import annotations
 
-EXPOSURE = """
-OPTIONAL MATCH (e:Enterprise {uscc: $uscc})
-OPTIONAL MATCH (p:Person {id_number_bidx: $bidx})
-WITH coalesce(e, p) AS s0
-WHERE s0 IS NOT NULL
-CALL (s0) {
-  RETURN [] AS rels, [s0] AS nodes, COUNT { (s0)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
-  UNION ALL
+# One hop from the walk so far, its relationships ordered as the module docstring says (a node
+# with an entry in force or under objection first, then current, then the most recent, then by
+# key) and cut at ``$fanout``; from the second hop on, the walks of a level cut at ``$max_walks``.
+_HOP_1 = """
   MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
   WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
                  AND l.status IN ['ACTIVE', 'OBJECTED']
@@ -32,17 +28,8 @@ CALL (s0) {
   ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
            coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
   LIMIT $fanout
-  RETURN [r1] AS rels, [s0, n1] AS nodes,
-         COUNT { (n1)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
-  UNION ALL
-  MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
-  WHERE $depth >= 2
-  WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
-                 AND l.status IN ['ACTIVE', 'OBJECTED']
-                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed1
-  ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
-           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
-  LIMIT $fanout
+"""
+_HOP_2 = """
   CALL (s0, n1) {
     MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
     WITH r2, n2, EXISTS { MATCH (n2)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
@@ -59,33 +46,8 @@ CALL (s0) {
            coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from,
            coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
   LIMIT $max_walks
-  RETURN [r1, r2] AS rels, [s0, n1, n2] AS nodes,
-         COUNT { (n2)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
-  UNION ALL
-  MATCH (s0)-[r1:HOLDS_ROLE|HOLDS_SHARES]-(n1)
-  WHERE $depth >= 3
-  WITH s0, r1, n1, EXISTS { MATCH (n1)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
-                 AND l.status IN ['ACTIVE', 'OBJECTED']
-                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed1
-  ORDER BY listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
-           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from
-  LIMIT $fanout
-  CALL (s0, n1) {
-    MATCH (n1)-[r2:HOLDS_ROLE|HOLDS_SHARES]-(n2) WHERE n2 <> s0
-    WITH r2, n2, EXISTS { MATCH (n2)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
-                 AND l.status IN ['ACTIVE', 'OBJECTED']
-                 AND (l.valid_until IS NULL OR l.valid_until >= $today) } AS listed2
-    RETURN r2, n2, listed2
-    ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
-             coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
-    LIMIT $fanout
-  }
-  WITH s0, r1, n1, listed1, r2, n2, listed2
-  ORDER BY listed2 DESC, r2.to IS NULL DESC, coalesce(r2.to, r2.from, date('0001-01-01')) DESC,
-           listed1 DESC, r1.to IS NULL DESC, coalesce(r1.to, r1.from, date('0001-01-01')) DESC,
-           coalesce(n1.uscc, n1.id), type(r1), r1.kind, r1.from,
-           coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from
-  LIMIT $max_walks
+"""
+_HOP_3 = """
   CALL (s0, n1, n2) {
     MATCH (n2)-[r3:HOLDS_ROLE|HOLDS_SHARES]-(n3) WHERE n3 <> s0 AND n3 <> n1
     WITH r3, n3, EXISTS { MATCH (n3)<-[:CONCERNS]-(l) WHERE 'ListEntry' IN labels(l)
@@ -103,6 +65,37 @@ CALL (s0) {
            coalesce(n2.uscc, n2.id), type(r2), r2.kind, r2.from,
            coalesce(n3.uscc, n3.id), type(r3), r3.kind, r3.from
   LIMIT $max_walks
+"""
+
+EXPOSURE = (
+    """
+OPTIONAL MATCH (e:Enterprise {uscc: $uscc})
+OPTIONAL MATCH (p:Person {id_number_bidx: $bidx})
+WITH coalesce(e, p) AS s0
+WHERE s0 IS NOT NULL
+CALL (s0) {
+  RETURN [] AS rels, [s0] AS nodes, COUNT { (s0)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+"""
+    + _HOP_1
+    + """
+  RETURN [r1] AS rels, [s0, n1] AS nodes,
+         COUNT { (n1)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+  WITH s0 WHERE $depth >= 2
+"""
+    + _HOP_1
+    + _HOP_2
+    + """
+  RETURN [r1, r2] AS rels, [s0, n1, n2] AS nodes,
+         COUNT { (n2)-[:HOLDS_ROLE|HOLDS_SHARES]-() } AS degree
+  UNION ALL
+  WITH s0 WHERE $depth >= 3
+"""
+    + _HOP_1
+    + _HOP_2
+    + _HOP_3
+    + """
   RETURN [r1, r2, r3] AS rels, [s0, n1, n2, n3] AS nodes, 0 AS degree
 }
 WITH s0, collect({rels: rels, nodes: nodes, degree: degree}) AS walks
@@ -135,3 +128,4 @@ RETURN CASE WHEN s0:Person THEN 'Person' ELSE 'Enterprise' END AS label,
                                 AND (r.to IS NULL OR r.to >= act_on) END
        } END) AS items
 """
+)
