@@ -98,14 +98,15 @@ def unit_reporting(settings: Settings) -> list[dict[str, Any]]:
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     print("\t".join(COLUMNS))
     for row in unit_stats(settings):
-        mean = row["mean_delay_days"]
-        row["mean_delay_days"] = round(mean, 1) if isinstance(mean, float) else mean
-        flag = "\tLATE" if row["late"] else ""
-        print("\t".join("-" if row[n] is None else str(row[n]) for n in COLUMNS) + flag)
+        print(_line(row, COLUMNS) + ("\tLATE" if row["late"] else ""))
     print()
     print("\t".join(REPORTING))
     for row in unit_reporting(settings):
-        mean = row["mean_report_days"]
-        row["mean_report_days"] = round(mean, 1) if isinstance(mean, float) else mean
-        print("\t".join("-" if row[n] is None else str(row[n]) for n in REPORTING))
+        print(_line(row, REPORTING))
     return 0
+
+
+def _line(row: dict[str, Any], columns: tuple[str, ...]) -> str:
+    """One tab-separated line: means to one decimal, ``-`` for no value."""
+    cells = (round(v, 1) if isinstance(v, float) else v for v in (row[c] for c in columns))
+    return "\t".join("-" if cell is None else str(cell) for cell in cells)
