@@ -174,8 +174,20 @@ class _Scripted:
         return await self._store.head(writer)
 
 
-async def _pipelined(sink: _Scripted, settings: Settings) -> tuple[str, list[Any]]:
-    """Four writes; the third is sent while the second is still on its way."""
+async def _pipelined(settings: Settings, lost: bool) -> tuple[_Scripted, str, list[Any]]:
+    """Four writes through a scripted store (the second ``lost`` or slow); the third is sent
+    while the second is still on its way. Returns the store, the writer and the outcomes of the
+    second and third writes."""
+    driver = open_async_driver(settings)
+    try:
+        sink = _Scripted(AuditStore(driver, "neo4j"), lost=lost)
+        writer, outcomes = await _four_writes(sink, settings)
+    finally:
+        await driver.close()
+    return sink, writer, outcomes
+
+
+async def _four_writes(sink: _Scripted, settings: Settings) -> tuple[str, list[Any]]:
     signer = load_audit_signer(settings.keys_dir, create=True)
     log = AuditLog(sink, signer, in_flight=4, pipeline_min=1)
     now = datetime.now(UTC)
@@ -194,12 +206,7 @@ async def _pipelined(sink: _Scripted, settings: Settings) -> tuple[str, list[Any
 async def test_a_batch_is_never_stored_after_a_failed_batch_before_it_no_gap(
     graph: Driver, settings: Settings
 ) -> None:
-    driver = open_async_driver(settings)
-    sink = _Scripted(AuditStore(driver, "neo4j"), lost=True)
-    try:
-        writer, outcomes = await _pipelined(sink, settings)
-    finally:
-        await driver.close()
+    sink, writer, outcomes = await _pipelined(settings, lost=True)
     events = audit_events(graph)
     assert [type(o) for o in outcomes] == [Unavailable, Unavailable]
     assert sink.refused == [f"writer {writer}: seq 2 is not stored with the hash seq 3 links to"]
@@ -212,12 +219,7 @@ async def test_a_batch_is_never_stored_after_a_failed_batch_before_it_no_gap(
 async def test_a_batch_that_overtakes_the_one_before_it_is_stored_after_it(
     graph: Driver, settings: Settings
 ) -> None:
-    driver = open_async_driver(settings)
-    sink = _Scripted(AuditStore(driver, "neo4j"), lost=False)
-    try:
-        writer, outcomes = await _pipelined(sink, settings)
-    finally:
-        await driver.close()
+    sink, writer, outcomes = await _pipelined(settings, lost=False)
     events = audit_events(graph)
     assert outcomes == [None, None]
     # the third reached the store first: refused, then sent again once the second committed
