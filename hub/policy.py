@@ -170,6 +170,18 @@ class Policy:
             self._cache[key] = decided
         return decided
 
+    def field_decision(
+        self, roles: tuple[str, ...], unit: str, purpose: str | None, coordinate: str
+    ) -> FieldDecision:
+        """One field's decision, without deciding every other (the mask lint asks a few)."""
+        asked = purpose or NO_PURPOSE
+        cached = self._cache.get((roles, unit, asked))
+        if cached is not None:
+            return cached.field(coordinate)
+        if not self._allowed(roles, unit, coordinate, "read", asked):
+            return DENIED
+        return FieldDecision(True, self._mask_for(roles, asked, coordinate))
+
     def _allowed(
         self, roles: tuple[str, ...], unit: str, obj: str, act: str, purpose: str, owner: str = ""
     ) -> bool:

@@ -2,24 +2,40 @@
 
 Lint: every rule names a known role (hub.roles.ROLES), a known purpose or purpose group (or
 ``*``), and an object that matches something in the schema (a root operation or a
-``Type.field``); masking rules likewise, with a valid mask. The matrix says, for every role ×
-purpose × field, whether the field is clear, masked (how) or denied; ``docs/policy-matrix.md``
-is generated from it and a test fails when the two disagree.
+``Type.field``); masking rules likewise, with a valid mask, and no mask on an identity number
+that leaves fewer than ``hub.mask_strength.MIN_CANDIDATES`` numbers it could be, given what
+else the same role sees under the same purpose (``mask_problems``). The matrix says, for every
+role × purpose × field, whether the field is clear, masked (how) or denied;
+``docs/policy-matrix.md`` is generated from it and a test fails when the two disagree.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hub.errors import ConfigurationError
-from hub.policy import NO_PURPOSE, Policy, SchemaSurface, parse_mask_rules
+from hub.mask_strength import MIN_CANDIDATES, candidates
+from hub.policy import (
+    NO_PURPOSE,
+    FieldDecision,
+    MaskRule,
+    Policy,
+    SchemaSurface,
+    parse_mask_rules,
+)
 from hub.policy_limits import parse_limit_rules
 from hub.policy_rows import csv_rows as _rows
 from hub.roles import PURPOSES, ROLES
 
 MATRIX_UNIT = "U-ANY"  # a unit with no rules of its own: what "*" rules give every unit
+IDENTITY_NUMBERS = frozenset({"Person.idNumber"})
+"""Fields holding a resident identity number (GB 11643): their masks must hide enough."""
+REVEALING_FIELDS: dict[str, frozenset[str]] = {}
+"""Other fields and what they reveal of a person's identity number when shown in clear
+(``hub.mask_strength.FACTS``; a date field masked ``YEAR_ONLY`` reveals only ``birth_year``).
+The schema has none today: ``Person`` shows no birth date, sex or region."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,69 @@ def lint(texts: dict[str, str], surface: SchemaSurface) -> list[LintProblem]:
             problems.append(
                 LintProblem("masking.csv", number, f"unknown field {rule.coordinate!r}")
             )
+    if problems:
+        return problems
+    return mask_problems(Policy(texts, surface), masks)
+
+
+def mask_problems(
+    policy: Policy,
+    rules: list[MaskRule],
+    revealing: dict[str, frozenset[str]] | None = None,
+) -> list[LintProblem]:
+    """Every identity-number mask a role may see under a purpose that leaves fewer than
+    ``MIN_CANDIDATES`` numbers, given the facts the role's other visible fields reveal under
+    that purpose (``REVEALING_FIELDS`` unless ``revealing`` is given)."""
+    revealing = REVEALING_FIELDS if revealing is None else revealing
+    problems: list[LintProblem] = []
+    roles = sorted({r.role for r in rules if r.coordinate in IDENTITY_NUMBERS})
+    for role in roles:
+        for purpose in (NO_PURPOSE, *PURPOSES):
+
+            def decide(coordinate: str, role: str = role, purpose: str = purpose) -> FieldDecision:
+                asked = None if purpose == NO_PURPOSE else purpose
+                return policy.field_decision((role,), MATRIX_UNIT, asked, coordinate)
+
+            facts = _revealed(decide, revealing)
+            for coordinate in sorted(IDENTITY_NUMBERS):
+                decision = decide(coordinate)
+                left = candidates(decision.mask, facts) if decision.allowed else None
+                if left is None or left >= MIN_CANDIDATES:
+                    continue
+                number = _rule_number(rules, role, coordinate, str(decision.mask))
+                known = f", knowing {', '.join(sorted(facts))}" if facts else ""
+                problems.append(
+                    LintProblem(
+                        "masking.csv",
+                        number,
+                        f"{decision.mask} on {coordinate} leaves {left:,} identity numbers for "
+                        f"{role} under {purpose}{known}; a mask must leave at least "
+                        f"{MIN_CANDIDATES:,} (hub/mask_strength.py)",
+                    )
+                )
     return problems
+
+
+def _revealed(
+    decide: Callable[[str], FieldDecision], revealing: dict[str, frozenset[str]]
+) -> frozenset[str]:
+    facts: set[str] = set()
+    for coordinate, shown in revealing.items():
+        decision = decide(coordinate)
+        if not decision.allowed or decision.mask.name in ("MASK", "HASH", "NULL"):
+            continue
+        if decision.mask.name == "YEAR_ONLY":
+            facts |= {"birth_year"} if shown & {"birth_date", "birth_year"} else set()
+        else:
+            facts |= shown
+    return frozenset(facts)
+
+
+def _rule_number(rules: list[MaskRule], role: str, coordinate: str, mask: str) -> int:
+    for number, rule in enumerate(rules, start=1):
+        if rule.role == role and rule.coordinate == coordinate and str(rule.mask) == mask:
+            return number
+    return 0
 
 
 def _lint_limits(text: str, surface: SchemaSurface, purposes: set[str]) -> list[LintProblem]:
