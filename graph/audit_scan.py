@@ -39,7 +39,8 @@ WRITER_CHAIN_PAGE = (
     "a.at, a.unit, a.user, a.purpose, a.decision, "
     "a.operations, a.subjects, a.denied, a.error_codes, "
     "a.x_checks, a.x_check_hits, a.x_feedback, a.x_feedback_delay_days, "
-    "a.x_feedback_max_delay_days, a.x_feedback_late, a.x_feedback_applied]) AS records"
+    "a.x_feedback_max_delay_days, a.x_feedback_late, a.x_feedback_applied, "
+    "a.x_lookups, a.x_lookup_misses]) AS records"
 )
 WRITER_CHECKPOINTS = (
     "MATCH (c:AuditCheckpoint {writer: $writer}) RETURN properties(c) AS checkpoint ORDER BY c.size"

@@ -1,6 +1,12 @@
 """The Cypher of execution feedback (R17); the per-unit figures (R24) are ``graph.unit_stats``.
 
-``REPORT_FEEDBACK`` checks and writes in ONE statement: the entry and the measure must exist,
+``ENTRY_SHOWN`` asks the audit log whether the reporting unit was shown the entry: a record of
+that unit whose subjects name ``ListEntry:<id>`` (``hub.checks`` notes every entry a check
+answer names; the record is committed before the answer leaves, in whichever process).
+
+``REPORT_FEEDBACK`` checks and writes in ONE statement: the entry must exist and have been shown
+to the reporting unit (``$shown``: anything else is refused exactly as an entry that does not
+exist, before any other check can tell the entry's list apart), the measure must exist,
 the measure must be in force in the catalogue and apply to the entry's list, and the reporting
 unit's kind must be one that implements it. It returns ``refusal`` (null when written) and the
 delay in days from the entry's arrival on the platform (``reported_on``, else the
@@ -9,12 +15,18 @@ identification date) to the feedback.
 
 from __future__ import annotations
 
+ENTRY_SHOWN = """
+MATCH (d:AuditDisclosure)<-[:DISCLOSED]-(a:AuditEvent)
+WHERE d.subject = $subject AND d.at IS NOT NULL AND a.unit = $unit
+RETURN true AS shown LIMIT 1
+"""
+
 REPORT_FEEDBACK = """
 OPTIONAL MATCH (l:ListEntry {id: $entry_id})
 OPTIONAL MATCH (m:Measure {code: $measure_code})
 OPTIONAL MATCH (u:Unit {code: $unit})
 WITH l, m, u,
-     CASE WHEN l IS NULL THEN 'NO_ENTRY'
+     CASE WHEN l IS NULL OR NOT $shown THEN 'NO_ENTRY'
           WHEN m IS NULL OR coalesce(m.retired, false) THEN 'NO_MEASURE'
           WHEN m.list <> l.list THEN 'NOT_FOR_THIS_LIST'
           WHEN u IS NULL OR NOT u.kind IN m.implementing_kinds THEN 'NOT_YOUR_MEASURE'

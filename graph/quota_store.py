@@ -1,4 +1,4 @@
-"""A unit's daily request allowance, shared by every hub process (``hub.quota``)."""
+"""A unit's daily allowance of subjects, shared by every hub process (``hub.quota``)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,30 @@ from typing import LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-# Reserve up to $want requests of today's allowance; returns how many were granted (0..want).
+# Take $want subjects of today's allowance, all or none: returns whether they were granted and
+# the count used after. ``SET q.taking`` write-locks the counter before ``q.used`` is read, so
+# concurrent requests (any process) queue on the lock and none reads a stale count (Neo4j
+# Operations Manual, "Concurrent data access: lost updates in Cypher").
 RESERVE: LiteralString = """
 MERGE (q:DailyQuota {unit: $unit, day: $day})
 ON CREATE SET q.used = 0
-WITH q, CASE WHEN q.used + $want <= $limit THEN $want
-             WHEN q.used < $limit THEN $limit - q.used ELSE 0 END AS granted
-SET q.used = q.used + granted
-RETURN granted
+SET q.taking = true
+WITH q, q.used + $want <= $limit AS granted
+SET q.used = CASE WHEN granted THEN q.used + $want ELSE q.used END
+REMOVE q.taking
+RETURN granted, q.used AS used
 """
 
 
 async def reserve(
     driver: AsyncDriver, database: str, unit: str, day: str, want: int, limit: int
-) -> int:
-    async def work(tx: AsyncManagedTransaction) -> int:
+) -> tuple[bool, int]:
+    async def work(tx: AsyncManagedTransaction) -> tuple[bool, int]:
         result = await tx.run(RESERVE, unit=unit, day=day, want=want, limit=limit)
         record = await result.single()
-        return 0 if record is None else int(record["granted"])
+        assert record is not None
+        return bool(record["granted"]), int(record["used"])
 
     async with driver.session(database=database) as session:
-        granted: int = await session.execute_write(work)
+        granted: tuple[bool, int] = await session.execute_write(work)
     return granted

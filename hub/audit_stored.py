@@ -35,6 +35,8 @@ INTEGER_FIELDS = (
     "x_feedback_max_delay_days",
     "x_feedback_late",
     "x_feedback_applied",
+    "x_lookups",
+    "x_lookup_misses",
 )
 FILTER_FIELDS = STRING_FIELDS + LIST_FIELDS + INTEGER_FIELDS
 """Stored as properties too: what graph/audit_reads.py and graph/unit_stats.py read."""

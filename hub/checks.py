@@ -12,7 +12,11 @@ the caller's measures are decided here from what it returns:
 * incentives (R25) — ``hub.incentives``;
 * ``appointment`` — the measures in force whose ``bars_appointment_as`` names the post.
 
-Each checked subject counts in the audit record's ``x_checks`` / ``x_check_hits`` (R24).
+Each checked subject counts in the audit record's ``x_checks`` / ``x_check_hits`` (R24) and as a
+look-up (``x_lookups``, ``x_lookup_misses``: ``hub.lookups``). Every entry an answer names (a
+measure's ``entryId``, ``suspendedEntryIds``) is noted among the record's subjects as
+``ListEntry:<id>``: what the caller's unit was shown, the only entries it may report feedback on
+(``hub.feedback``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from hub.disclosure import Disclosure
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.incentives import incentives
+from hub.lookups import note_lookup
 from hub.nodes import Node
 from hub.shaping import Shaper
 
@@ -118,7 +123,10 @@ class CheckDesk:
         row = rows[0]
         self._note(row)
         barring = [hit for hit in _hits(row) if post in (hit.measure["bars"] or [])]
-        bars = [self._applied(hit) for hit in _ordered(barring) if hit.status == "ACTIVE"]
+        active = [hit for hit in _ordered(barring) if hit.status == "ACTIVE"]
+        bars = [self._applied(hit) for hit in active]
+        suspended = sorted({hit.entry_id for hit in barring if hit.status == "OBJECTED"})
+        self._shown([hit.entry_id for hit in active] + suspended)
         return self._shaper.restrict(
             "AppointmentCheck",
             {
@@ -126,28 +134,33 @@ class CheckDesk:
                 "allowed": not bars,
                 "found": bool(row["found"]),
                 "bars": bars,
-                "suspended_entry_ids": sorted(
-                    {hit.entry_id for hit in barring if hit.status == "OBJECTED"}
-                ),
+                "suspended_entry_ids": suspended,
                 "catalogue_version": row["catalogue_version"],
             },
         )
 
     def _note(self, row: dict[str, Any]) -> None:
+        note_lookup(self._disclosure.check_tally, bool(row["found"]))
         if row["found"]:
             self._disclosure.subjects.add(f"{row['label']}:{row['key']}")
+
+    def _shown(self, entry_ids: Iterable[str]) -> None:
+        self._disclosure.subjects.update(f"ListEntry:{entry_id}" for entry_id in entry_ids)
 
     def _answer(self, row: dict[str, Any]) -> Node:
         self._note(row)
         own: list[dict[str, Any]] = row["own"]
         reached: list[dict[str, Any]] = row["reached"]
         unit_kind = row["unit_kind"]
-        measures = [
-            self._applied(hit)
+        applied = [
+            hit
             for hit in _ordered(_hits(row))
             if hit.status == "ACTIVE" and self._applies(hit.measure, unit_kind)
         ]
+        measures = [self._applied(hit) for hit in applied]
         self._tally(bool(measures))
+        suspended = _suspended(own, reached)
+        self._shown([hit.entry_id for hit in applied] + suspended)
         found_verdict = verdict(own, reached)
         granted = incentives(
             row,
@@ -162,7 +175,7 @@ class CheckDesk:
                 "found": bool(row["found"]),
                 "measures": measures,
                 "incentives": [self._shaper.restrict("Incentive", i) for i in granted],
-                "suspended_entry_ids": _suspended(own, reached),
+                "suspended_entry_ids": suspended,
                 "catalogue_version": row["catalogue_version"],
             },
         )

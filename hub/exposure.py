@@ -16,6 +16,7 @@ from hub.clock import today
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.disclosure import Disclosure
 from hub.errors import BadInput
+from hub.lookups import note_lookup
 from hub.nodes import Node
 from hub.shaping import Shaper
 
@@ -54,6 +55,7 @@ class ExposureDesk:
                 "today": today(),
             },
         )
+        note_lookup(self._disclosure.check_tally, bool(rows))
         if not rows:
             return self._shaper.restrict(
                 "Exposure", {"found": False, "depth": depth, "capped": False, "items": []}

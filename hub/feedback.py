@@ -1,6 +1,12 @@
 """Execution feedback (R17): an implementing unit reports what it did with a measure of an
 entry; the initiating (identifying) unit reads the feedback on its own entries.
 
+Feedback is accepted only on an entry a check answer showed the reporting unit
+(``graph.feedback.ENTRY_SHOWN``, from the audit log): on any other id (another unit's
+proposal, an exited entry, an entry the unit never checked, one that does not exist) the answer
+is the same ``BAD_INPUT`` "entryId: no such entry", from the same two statements, so it tells
+nothing about the entry (attack class 4).
+
 Feedback is append-only (a unit that first FAILED and later APPLIED reports twice; both stay,
 with their dates). Writing is one statement (``graph.feedback.REPORT_FEEDBACK``) that checks
 the entry, the measure and the reporting unit's kind; reading is one round trip.
@@ -15,7 +21,7 @@ from typing import Any
 
 from neo4j import AsyncDriver
 
-from graph.feedback import ENTRY_FEEDBACK, REPORT_FEEDBACK
+from graph.feedback import ENTRY_FEEDBACK, ENTRY_SHOWN, REPORT_FEEDBACK
 from graph.reader import GraphReader
 from graph.round_trips import note_statement
 from hub.errors import BadInput, Forbidden, NotFound
@@ -42,6 +48,7 @@ class FeedbackDesk:
         driver: AsyncDriver,
         database: str,
         reader: GraphReader,
+        audit_reader: GraphReader,
         shaper: Shaper,
         decisions: Decisions,
         user: str,
@@ -52,6 +59,7 @@ class FeedbackDesk:
         self._driver = driver
         self._database = database
         self._reader = reader
+        self._audit_reader = audit_reader
         self._shaper = shaper
         self._decisions = decisions
         self._user = user
@@ -67,6 +75,9 @@ class FeedbackDesk:
         if note is not None and len(note) > MAX_NOTE:
             raise BadInput("note", f"at most {MAX_NOTE} characters")
         feedback_id = uuid.uuid4().hex
+        shown = await self._audit_reader.rows(
+            ENTRY_SHOWN, {"subject": f"ListEntry:{entry_id}", "unit": self._unit}
+        )
         note_statement()
         records, _, _ = await self._driver.execute_query(
             REPORT_FEEDBACK,
@@ -79,6 +90,7 @@ class FeedbackDesk:
                 "note": note,
                 "id": feedback_id,
                 "today": self._clock(),
+                "shown": bool(shown),
             },
             database_=self._database,
         )

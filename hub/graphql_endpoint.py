@@ -102,7 +102,10 @@ class GraphQLEndpoint:
         outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
         outcome.purpose = _purpose(request.headers.get("x-purpose"))
         outcome.request = await _read_request(request, self._hub.settings.max_body_bytes)
-        await self._hub.quotas.take(outcome.caller.unit, outcome.caller.roles)
+        gql = outcome.request
+        await self._hub.quotas.take(
+            outcome.caller.unit, outcome.caller.roles, gql.query, gql.variables, gql.operation_name
+        )
         return 200, await self._execute(outcome.request, outcome.caller, outcome)
 
     async def _execute(
@@ -130,7 +133,14 @@ class GraphQLEndpoint:
             purpose=outcome.purpose,
             decisions=decisions,
             policy=policy,
-            reads=SubjectReads(reader, shaper, hub.cipher, decisions.entry_scope, caller.unit),
+            reads=SubjectReads(
+                reader,
+                shaper,
+                hub.cipher,
+                decisions.entry_scope,
+                caller.unit,
+                outcome.disclosure.check_tally,
+            ),
             lists=desk,
             disclosure=outcome.disclosure,
             audit=AuditReads(
@@ -149,6 +159,7 @@ class GraphQLEndpoint:
                 hub.driver,
                 hub.settings.neo4j_database,
                 reader,
+                audit_reader,
                 shaper,
                 decisions,
                 caller.subject,

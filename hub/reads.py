@@ -10,6 +10,7 @@ from graph.selection import Selection
 from hub.clock import today
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.identifiers import valid_id_number, valid_uscc
+from hub.lookups import note_lookup
 from hub.nodes import Node
 from hub.shaping import Shaper
 
@@ -22,23 +23,27 @@ class SubjectReads:
         cipher: FieldCipher,
         entry_scope: str = "PUBLISHED",
         unit: str = "",
+        lookups: dict[str, int] | None = None,
     ) -> None:
         self._reader = reader
         self._shaper = shaper
         self._cipher = cipher
         # Which list entries the caller sees (graph.projection: PUBLISHED or UNIT).
         self._visibility = {"entry_scope": entry_scope, "unit": unit}
+        self._lookups: dict[str, int] = {} if lookups is None else lookups
 
     async def enterprise(self, uscc: str, selection: Selection) -> Node | None:
         key = valid_uscc(uscc)
         parameters = {"uscc": key, "today": today(), **self._visibility}
         rows = await self._reader.rows(enterprise_query(selection), parameters)
+        note_lookup(self._lookups, bool(rows))
         return self._shaper.shape(rows[0]["node"], selection) if rows else None
 
     async def person(self, id_number: str, selection: Selection) -> Node | None:
         bidx = self._cipher.blind_index(PERSON_ID_NUMBER, valid_id_number(id_number))
         parameters = {"bidx": bidx, "today": today(), **self._visibility}
         rows = await self._reader.rows(person_query(selection), parameters)
+        note_lookup(self._lookups, bool(rows))
         return self._shaper.shape(rows[0]["node"], selection) if rows else None
 
     async def entities(

@@ -52,6 +52,7 @@ async def report(client: HubClient, variables: dict[str, Any]) -> dict[str, Any]
 async def test_an_implementing_unit_reports_and_the_identifying_unit_reads_it_R17(
     client: HubClient,
 ) -> None:
+    await client.ask(CHECK, role="implementing_officer", variables={"s": {"uscc": ACME}})
     first = await report(client, _feedback("M-BLK-MARKET-BAN", "FAILED", "系统未对接"))
     second = await report(client, _feedback("M-BLK-MARKET-BAN", "APPLIED"))
 
@@ -96,6 +97,7 @@ async def test_only_the_identifying_unit_reads_the_feedback_on_its_entries_R17(
 async def test_feedback_on_a_measure_that_does_not_concern_the_unit_is_refused_R17(
     client: HubClient, graph: Driver, entry: str, measure: str, rule: str
 ) -> None:
+    await client.ask(CHECK, role="implementing_officer", variables={"s": {"uscc": ACME}})
     variables = {"f": {"entryId": entry, "measureCode": measure, "outcome": "APPLIED"}}
     result = await report(client, variables)
 

@@ -40,7 +40,7 @@ async def test_a_units_daily_quota_holds_across_hub_processes(
     assert sorted(statuses) == [200, 200, 200, 429, 429]
     assert refused["extensions"]["code"] == "RATE_LIMITED"
     assert refused["extensions"]["resetsAt"].endswith("T00:00:00+08:00")
-    assert "used its 3 requests for today" in refused["message"]
+    assert "has 0 of its 3 subjects for today left" in refused["message"]
     assert analyst.status_code == 200
     decisions = [e["decision"] for e in audit_events(graph)]
     assert decisions.count("RATE_LIMITED") == 2
