@@ -52,8 +52,10 @@ EVENTS_BY_SUBJECT = (
 )
 
 # Anomalies (hub/audit_anomalies.py applies the rules): per user and local day, the distinct
-# persons looked up over the history window; and every record in the asked window that one
-# of the per-record rules flags, with what those rules need.
+# persons looked up over the history window; every record in the asked window that one
+# of the per-record rules flags, with what those rules need; and per user and local day of the
+# window, the look-ups by identifier and how many missed (at least $misses_min), with up to
+# $sample records that missed.
 ANOMALY_FACTS = (
     "CALL () {"
     " MATCH (a:AuditEvent) WHERE a.at >= $history_from AND a.at < $to AND a.user IS NOT NULL"
@@ -62,7 +64,8 @@ ANOMALY_FACTS = (
     " toString(date(datetime({datetime: datetime(a.at), timezone: $zone}))) AS day,"
     " person, a.unit AS unit"
     " RETURN 'PERSONS' AS kind, user, day, count(DISTINCT person) AS persons,"
-    " collect(DISTINCT unit)[0] AS unit, null AS at, null AS ref, null AS flags"
+    " collect(DISTINCT unit)[0] AS unit, null AS at, null AS ref, null AS flags,"
+    " 0 AS lookups, 0 AS misses"
     " UNION ALL"
     " MATCH (a:AuditEvent) WHERE a.at >= $from AND a.at < $to AND a.user IS NOT NULL"
     " WITH a, datetime({datetime: datetime(a.at), timezone: $zone}) AS local"
@@ -77,7 +80,21 @@ ANOMALY_FACTS = (
     " WITH a, local, [c IN checks WHERE c IS NOT NULL] AS flags WHERE size(flags) > 0"
     " WITH a, local, flags ORDER BY a.at DESC LIMIT $max_flagged"
     " RETURN 'FLAGGED' AS kind, a.user AS user, toString(date(local)) AS day, 0 AS persons,"
-    " a.unit AS unit, a.at AS at, a.writer + ':' + toString(a.seq) AS ref, flags"
+    " a.unit AS unit, a.at AS at, a.writer + ':' + toString(a.seq) AS ref, flags,"
+    " 0 AS lookups, 0 AS misses"
+    " UNION ALL"
+    " MATCH (a:AuditEvent) WHERE a.at >= $from AND a.at < $to AND a.user IS NOT NULL"
+    " AND a.x_lookups > 0"
+    " WITH a, toString(date(datetime({datetime: datetime(a.at), timezone: $zone}))) AS day"
+    " ORDER BY a.at"
+    " WITH a.user AS user, day, sum(a.x_lookups) AS lookups,"
+    " sum(coalesce(a.x_lookup_misses, 0)) AS misses, min(a.at) AS at,"
+    " collect(DISTINCT a.unit)[0] AS unit,"
+    " collect(CASE WHEN a.x_lookup_misses > 0 THEN a.writer + ':' + toString(a.seq) END)"
+    " AS refs"
+    " WHERE misses >= $misses_min"
+    " RETURN 'MISSES' AS kind, user, day, 0 AS persons, unit, at, null AS ref,"
+    " refs[..$sample] AS flags, lookups, misses"
     " } "
-    "RETURN kind, user, day, persons, unit, at, ref, flags"
+    "RETURN kind, user, day, persons, unit, at, ref, flags, lookups, misses"
 )

@@ -1,4 +1,4 @@
-"""Anomaly flags a privacy officer can list (``auditAnomalies``): four simple rules.
+"""Anomaly flags a privacy officer can list (``auditAnomalies``): five simple rules.
 
 Days and hours are the platform's (Asia/Shanghai). Every rule looks at the asked window only;
 ``MANY_SUBJECTS`` also at the 30 days before it, for the user's own usual level.
@@ -8,6 +8,7 @@ Days and hours are the platform's (Asia/Shanghai). Every rule looks at the asked
 | ``MANY_SUBJECTS`` | a user who saw at least ``MANY_SUBJECTS_MIN`` (20) distinct persons on one day and at least ``MANY_SUBJECTS_FACTOR`` (3) times their own daily average over the previous ``HISTORY_DAYS`` (30) days on which they looked anyone up (no history: the minimum alone) |
 | ``OUT_OF_HOURS`` | a user's requests that returned subjects' data outside working hours: before 08:00 or from 20:00, or on a Saturday or Sunday (one flag per user and day; public holidays are not considered) |
 | ``MISSING_PURPOSE`` | a user's requests without an ``X-Purpose`` in which a root field was refused (every data operation of the policy needs a purpose; one flag per user and day) |
+| ``LOOKUP_MISSES`` | a user whose look-ups by identifier (``person``, ``enterprise``, ``check``, ``checkMany`` items, ``appointmentCheck``, ``exposure``; ``hub.lookups``) found no subject at least ``MissRule.at_least`` (100) times on one day, and in at least ``MissRule.percent`` (90) % of that day's look-ups: guessing identity numbers behind a mask, or walking the space of numbers (one flag per user and day; settings ``CREDIT_HUB_ANOMALY_LOOKUP_MISSES``, ``CREDIT_HUB_ANOMALY_MISS_PERCENT``) |
 | ``FORBIDDEN_BURST`` | at least ``BURST_COUNT`` (5) ``FORBIDDEN`` answers to one user within ``BURST_SECONDS`` (60) seconds (one flag per burst: a run of answers each within 60 s of the one ``BURST_COUNT - 1`` before it) |
 
 Each flag names the user, unit, the time of its first record, a count, and up to
@@ -32,6 +33,15 @@ SAMPLE_REFS = 20
 MAX_FLAGGED = 50_000
 
 
+@dataclass(frozen=True)
+class MissRule:
+    """When look-ups that miss are an anomaly (``LOOKUP_MISSES``): at least ``at_least`` misses
+    by one user on one day, making at least ``percent`` % of that day's look-ups."""
+
+    at_least: int = 100
+    percent: int = 90
+
+
 @dataclass
 class Anomaly:
     rule: str
@@ -50,8 +60,12 @@ class _Flagged:
     unit: str | None
 
 
-def anomalies(facts: Iterable[Mapping[str, Any]], start: date, end: date) -> list[Anomaly]:
+def anomalies(
+    facts: Iterable[Mapping[str, Any]], start: date, end: date, misses: MissRule | None = None
+) -> list[Anomaly]:
     """The flags, newest first. ``start``/``end``: the local days of the asked window."""
+    miss_rule = misses or MissRule()
+    found: list[Anomaly] = []
     persons: dict[str, dict[date, tuple[int, str | None]]] = defaultdict(dict)
     flagged: dict[str, dict[tuple[str, str], list[_Flagged]]] = defaultdict(
         lambda: defaultdict(list)
@@ -61,15 +75,35 @@ def anomalies(facts: Iterable[Mapping[str, Any]], start: date, end: date) -> lis
         if fact["kind"] == "PERSONS":
             persons[user][date.fromisoformat(day)] = (int(fact["persons"]), fact["unit"])
             continue
+        if fact["kind"] == "MISSES":
+            found.extend(_lookup_misses(fact, miss_rule))
+            continue
         for rule in fact["flags"]:
             flagged[rule][(user, day)].append(_Flagged(fact["at"], fact["ref"], fact["unit"]))
-    found = _many_subjects(persons, start, end)
+    found += _many_subjects(persons, start, end)
     found += _per_day("OUT_OF_HOURS", flagged["OUT_OF_HOURS"], "request(s) out of hours")
     found += _per_day(
         "MISSING_PURPOSE", flagged["MISSING_PURPOSE"], "refused request(s) without a purpose"
     )
     found += _bursts(flagged["FORBIDDEN"])
     return sorted(found, key=lambda a: (a.at, a.rule, a.user), reverse=True)
+
+
+def _lookup_misses(fact: Mapping[str, Any], rule: MissRule) -> list[Anomaly]:
+    lookups, missed = int(fact["lookups"]), int(fact["misses"])
+    if missed < rule.at_least or missed * 100 < rule.percent * lookups:
+        return []
+    return [
+        Anomaly(
+            "LOOKUP_MISSES",
+            str(fact["user"]),
+            fact["unit"],
+            str(fact["at"]),
+            missed,
+            f"{missed} of {lookups} look-ups by identifier on {fact['day']} found no subject",
+            list(fact["flags"] or [])[:SAMPLE_REFS],
+        )
+    ]
 
 
 def _many_subjects(

@@ -40,7 +40,9 @@ from hub.audit_anomalies import (
     DAY_STARTS,
     HISTORY_DAYS,
     MAX_FLAGGED,
+    SAMPLE_REFS,
     Anomaly,
+    MissRule,
     anomalies,
 )
 from hub.audit_fields import ACCESS_FIELDS, EVENT_FIELDS, Field, pick
@@ -116,8 +118,10 @@ class AuditReads:
         decisions: Decisions,
         caller: Caller,
         disclosure: Disclosure,
+        misses: MissRule | None = None,
     ) -> None:
         self._reader = reader
+        self._misses = misses or MissRule()
         self._cipher = cipher
         self._masker = masker
         self._decisions = decisions
@@ -172,12 +176,15 @@ class AuditReads:
                 "day_starts": DAY_STARTS,
                 "day_ends": DAY_ENDS,
                 "max_flagged": MAX_FLAGGED,
+                "misses_min": self._misses.at_least,
+                "sample": SAMPLE_REFS,
             },
         )
         found = anomalies(
             rows,
             start.astimezone(PLATFORM_ZONE).date(),
             (end - timedelta(microseconds=1)).astimezone(PLATFORM_ZONE).date(),
+            self._misses,
         )
         return [self._anomaly(selection, anomaly) for anomaly in found[:first]]
 

@@ -144,7 +144,13 @@ class GraphQLEndpoint:
             lists=desk,
             disclosure=outcome.disclosure,
             audit=AuditReads(
-                audit_reader, hub.cipher, hub.masker, decisions, caller, outcome.disclosure
+                audit_reader,
+                hub.cipher,
+                hub.masker,
+                decisions,
+                caller,
+                outcome.disclosure,
+                hub.settings.miss_rule,
             ),
             checks=CheckDesk(
                 reader,

@@ -112,7 +112,7 @@ def _convolve(a: list[int], b: list[int]) -> list[int]:
 
 @cache
 def _regions() -> tuple[str, ...]:
-    codes = []
+    codes: list[str] = []
     for _, province, _, _, counties in numdb.get("cn/loc").prefixes:
         codes.extend(province + county for _, county, _, _, _ in counties)
     return tuple(codes)

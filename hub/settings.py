@@ -14,6 +14,8 @@
 | CREDIT_HUB_AUDIT_RETENTION_DAYS | audit records kept at least this long | 1096 (3 years) |
 | CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS | a signed audit checkpoint every N records | 1000 |
 | CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS | ... or every T seconds | 60 |
+| CREDIT_HUB_ANOMALY_LOOKUP_MISSES | a user's missed look-ups in a day: LOOKUP_MISSES from | 100 |
+| CREDIT_HUB_ANOMALY_MISS_PERCENT | ... when at least this % of the day's look-ups | 90 |
 | CREDIT_HUB_POLICY_DIR | policy files, re-read within 2 s of a change | the packaged policies/ |
 """
 
@@ -24,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub.audit_anomalies import MissRule
 from hub.errors import ConfigurationError
 
 LOCAL_NEO4J_PORT = 7687
@@ -58,6 +61,7 @@ class Settings:
     audit_checkpoint_seconds: int = 60
     audit_in_flight: int = 4
     audit_pipeline_min: int = 4
+    miss_rule: MissRule = field(default_factory=MissRule)
 
     @property
     def is_production(self) -> bool:
@@ -99,6 +103,7 @@ class Settings:
             audit_checkpoint_seconds=_positive_int(env, "CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS", 60),
             audit_in_flight=_positive_int(env, "CREDIT_HUB_AUDIT_IN_FLIGHT", 4),
             audit_pipeline_min=_positive_int(env, "CREDIT_HUB_AUDIT_PIPELINE_MIN", 4),
+            miss_rule=_miss_rule(env),
             policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
             if env.get("CREDIT_HUB_POLICY_DIR")
             else None,
@@ -111,6 +116,15 @@ _SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "ne
 def _check_uri(name: str, uri: str) -> None:
     if not uri.startswith(_SCHEMES):
         raise ConfigurationError(f"{name} must start with one of {', '.join(_SCHEMES)}: {uri!r}")
+
+
+def _miss_rule(env: Mapping[str, str]) -> MissRule:
+    percent = _positive_int(env, "CREDIT_HUB_ANOMALY_MISS_PERCENT", MissRule.percent)
+    if percent > 100:
+        raise ConfigurationError(f"CREDIT_HUB_ANOMALY_MISS_PERCENT must be 1-100, not {percent}")
+    return MissRule(
+        _positive_int(env, "CREDIT_HUB_ANOMALY_LOOKUP_MISSES", MissRule.at_least), percent
+    )
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

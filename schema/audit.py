@@ -108,6 +108,7 @@ class AnomalyRule(Enum):
     OUT_OF_HOURS = "OUT_OF_HOURS"
     MISSING_PURPOSE = "MISSING_PURPOSE"
     FORBIDDEN_BURST = "FORBIDDEN_BURST"
+    LOOKUP_MISSES = "LOOKUP_MISSES"
 
 
 @strawberry.type(description="A pattern in the log a privacy officer should look at.")
