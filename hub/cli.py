@@ -298,16 +298,9 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from hub.serving import serve
 
-    uvicorn.run(
-        "hub.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        access_log=False,
-    )
+    serve(args.host, args.port, args.workers)  # limits: settings.server (CREDIT_HUB_* too)
     return 0
 
 
