@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, request_response
+from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hub.graphql_endpoint import GraphQLEndpoint
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
         yield
         await hub.close()
 
-    graphql = GraphQLEndpoint(hub).handle
+    graphql = _EveryMethod(GraphQLEndpoint(hub).handle)
     routes: list[BaseRoute] = [
         # every method reaches the endpoint, so a refused one (405) is audited like any other
         Route("/graphql", graphql),
@@ -56,6 +57,17 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
     app = Starlette(routes=routes, lifespan=lifespan, middleware=_client_address(hub.settings))
     app.state.hub = hub
     return app
+
+
+class _EveryMethod:
+    """The endpoint as an ASGI app: Starlette routes every method to it (for a function it
+    would answer 405 itself, and the refusal would leave no audit record)."""
+
+    def __init__(self, handle: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(handle)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
 
 
 def _client_address(settings: Settings) -> list[Middleware]:

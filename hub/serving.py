@@ -40,6 +40,14 @@ class GuardedH11(H11Protocol):
         super().__init__(*args, **kwargs)
         self.limits = process_limits()
         self._deadline: asyncio.TimerHandle | None = None
+        self._head = _HeadMeter(self.limits.max_header_bytes)
+
+    def data_received(self, data: bytes) -> None:
+        # h11 bounds only what it buffers incomplete: a head that arrives whole is measured here
+        if id(self) in self.awaiting_headers and self._head.too_large(data):
+            self._refuse_head()
+            return
+        super().data_received(data)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -65,6 +73,7 @@ class GuardedH11(H11Protocol):
             self._await_headers(self.limits.keep_alive_seconds + self.limits.header_timeout_seconds)
 
     def _await_headers(self, seconds: float) -> None:
+        self._head = _HeadMeter(self.limits.max_header_bytes)
         pending = self.awaiting_headers
         pending[id(self)] = self
         self._arm(seconds)
@@ -83,10 +92,48 @@ class GuardedH11(H11Protocol):
             self._deadline.cancel()
             self._deadline = None
 
+    def _refuse_head(self) -> None:
+        self._settled()
+        if not self.transport.is_closing():
+            self.transport.write(_HEAD_TOO_LARGE)
+            self.transport.close()
+
     def _close(self) -> None:
         self._settled()
         if not self.transport.is_closing():
             self.transport.close()
+
+
+_HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 31\r\n"
+    b"connection: close\r\n\r\n"
+    b"request header fields too large"
+)
+
+
+class _HeadMeter:
+    """How many bytes of a request's line and headers have come, up to the blank line."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._seen = 0
+        self._tail = b""
+        self._done = False
+
+    def too_large(self, data: bytes) -> bool:
+        if self._done:
+            return False
+        window = self._tail + data
+        end = window.find(b"\r\n\r\n")
+        if end >= 0:
+            self._done = True
+            self._seen += end + 4 - len(self._tail)
+        else:
+            self._seen += len(data)
+            self._tail = window[-3:]
+        return self._seen > self._limit
 
 
 @cache
