@@ -140,9 +140,11 @@ def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
     from graph import local_neo4j
 
     started = time.perf_counter()
-    uri = local_neo4j.start(_neo4j_dir(args, settings), port=args.port)
+    data_dir = _neo4j_dir(args, settings)
+    uri = local_neo4j.start(data_dir, port=args.port)
     print(uri)
     print(f"# ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"# user neo4j, password in {local_neo4j.password_file(data_dir)}", file=sys.stderr)
     return 0
 
 
