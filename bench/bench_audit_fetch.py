@@ -22,6 +22,7 @@ import neo4j
 from neo4j import GraphDatabase
 
 from graph.audit_scan import WRITER_CHAIN_PAGE
+from graph.local_neo4j import credentials_for
 
 PAGE = 5000
 SHAPES: dict[str, LiteralString] = {
@@ -60,7 +61,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with GraphDatabase.driver(args.uri, notifications_min_severity="OFF") as driver:
+    with GraphDatabase.driver(
+        args.uri, auth=credentials_for(args.uri), notifications_min_severity="OFF"
+    ) as driver:
         rows, _, _ = driver.execute_query(
             "MATCH (c:AuditCheckpoint) RETURN c.writer AS writer ORDER BY writer LIMIT 1"
         )

@@ -301,7 +301,7 @@ def outage(
         )
     finally:
         _stop_hub(hub)  # closes the writer: a final checkpoint
-    with GraphDatabase.driver(audit_uri) as driver:
+    with GraphDatabase.driver(audit_uri, auth=local_neo4j.credentials_for(audit_uri)) as driver:
         records, _, _ = driver.execute_query("MATCH (a:AuditEvent) RETURN a.record AS record")
         recorded = {payload_content(r["record"])["request_id"] for r in records}
         keys_dir = data / "hub" / "keys"
@@ -386,14 +386,14 @@ def main() -> int:
         settings = Settings.from_env(
             {"CREDIT_HUB_NEO4J_URI": credit, "CREDIT_HUB_DATA_DIR": str(data / "hub")}
         )
-        with GraphDatabase.driver(credit) as driver:
+        with GraphDatabase.driver(credit, auth=local_neo4j.credentials_for(credit)) as driver:
             migrate(driver, "neo4j")
-        with GraphDatabase.driver(audit) as driver:
+        with GraphDatabase.driver(audit, auth=local_neo4j.credentials_for(audit)) as driver:
             apply_audit_schema(driver, "neo4j")
         from hub.seeding import seed_city
 
         print(seed_city(settings, args.enterprises, 1))
-        with GraphDatabase.driver(credit) as driver:
+        with GraphDatabase.driver(credit, auth=local_neo4j.credentials_for(credit)) as driver:
             rows, _, _ = driver.execute_query(SAMPLE_ENTERPRISE_KEYS, limit=2000)
         keys = [r["uscc"] for r in rows]
         headers = _headers(settings)

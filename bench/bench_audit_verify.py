@@ -40,6 +40,7 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from graph.local_neo4j import credentials_for
 from hub.audit import AuditRecord, audit_time, checkpoint
 from hub.audit_chain import Chain
 from hub.audit_export import verify_file
@@ -174,7 +175,7 @@ def verify_graph(
     from hub.audit_verify_store import verify_store, verify_store_parallel
     from hub.settings import Settings
 
-    with GraphDatabase.driver(uri) as driver:
+    with GraphDatabase.driver(uri, auth=credentials_for(uri)) as driver:
         if chains:
             _load(driver, chains, signer)
         total = int(driver.execute_query("MATCH (a:AuditEvent) RETURN count(a) AS n")[0][0]["n"])

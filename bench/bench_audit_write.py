@@ -50,7 +50,7 @@ async def _write(
     uri: str, name: str, batch: int, count: int, neo4j_pid: int
 ) -> tuple[float, float]:
     """(Neo4j, client) CPU milliseconds per record."""
-    driver = AsyncGraphDatabase.driver(uri)
+    driver = AsyncGraphDatabase.driver(uri, auth=local_neo4j.credentials_for(uri))
     chain = Chain(uuid.uuid4().hex[:16])
     records = _records(7, count)
     before = _cpu_seconds(neo4j_pid), time.process_time()

@@ -25,6 +25,7 @@ import httpx
 from neo4j import READ_ACCESS, AsyncGraphDatabase, GraphDatabase
 
 from bench.http_load import LoadResult, run_load
+from graph.local_neo4j import credentials_for
 from graph.queries import SAMPLE_ENTERPRISE_KEYS, enterprise_query
 from graph.selection import Selection
 from hub.settings import Settings
@@ -61,7 +62,9 @@ def _selection() -> Selection:
 
 
 def sample_keys(settings: Settings, limit: int) -> list[str]:
-    with GraphDatabase.driver(settings.neo4j_uri) as driver:
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=credentials_for(settings.neo4j_uri)
+    ) as driver:
         records, _, _ = driver.execute_query(
             SAMPLE_ENTERPRISE_KEYS, limit=limit, database_=settings.neo4j_database
         )
@@ -110,7 +113,9 @@ async def http_load(port: int, token: str, keys: list[str], clients: int, total:
 
 async def driver_load(settings: Settings, keys: list[str], clients: int, total: int) -> LoadResult:
     cypher = enterprise_query(_selection())
-    async with AsyncGraphDatabase.driver(settings.neo4j_uri) as driver:
+    async with AsyncGraphDatabase.driver(
+        settings.neo4j_uri, auth=credentials_for(settings.neo4j_uri)
+    ) as driver:
 
         async def call(i: int) -> bool:
             async with driver.session(

@@ -20,6 +20,7 @@ from typing import Any
 from neo4j import GraphDatabase
 
 from graph.loading import WRITE_ENTRIES
+from graph.local_neo4j import credentials_for
 from hub.settings import Settings
 
 ROWS = 20_000
@@ -44,7 +45,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env()
     statements = {"base": base_statement(args.base), "head": WRITE_ENTRIES}
-    with GraphDatabase.driver(settings.neo4j_uri) as driver:
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=credentials_for(settings.neo4j_uri)
+    ) as driver:
         records, _, _ = driver.execute_query(
             "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY uscc LIMIT $n",
             n=ROWS,

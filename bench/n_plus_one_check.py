@@ -22,6 +22,7 @@ from bench.bench_check import person_numbers
 from bench.bench_enterprise import sample_keys
 from bench.http_load import LoadResult, run_load
 from graph.checks import CHECK_SUBJECTS
+from graph.local_neo4j import credentials_for
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher, load_keyring
 from hub.settings import Settings
 
@@ -77,7 +78,9 @@ async def compare(
     settings: Settings, subjects: list[dict[str, str]], clients: int, total: int
 ) -> tuple[LoadResult, LoadResult]:
     today = date.today()
-    async with AsyncGraphDatabase.driver(settings.neo4j_uri) as driver:
+    async with AsyncGraphDatabase.driver(
+        settings.neo4j_uri, auth=credentials_for(settings.neo4j_uri)
+    ) as driver:
 
         async def naive(i: int) -> bool:
             async with driver.session(

@@ -3,7 +3,8 @@
 No Docker and no neo4j.com download: Maven fetches ``org.neo4j:neo4j`` and its runtime jars from
 Maven Central (``graph/launcher/pom.xml``) into a cache outside the git tree, ``javac`` compiles
 the small embedded launcher (``graph/launcher/LocalNeo4j.java``) against them, and a detached JVM
-serves Bolt on 127.0.0.1 without authentication.
+serves Bolt on 127.0.0.1 with authentication: the user ``neo4j`` has a password generated at the
+first start and kept in ``<data_dir>/neo4j/neo4j.password`` (mode 0600; later starts reuse it).
 
 | path | what |
 |---|---|
@@ -11,6 +12,7 @@ serves Bolt on 127.0.0.1 without authentication.
 | ``$CREDIT_HUB_CACHE/neo4j-<version>/classes`` | the compiled launcher and ``local-neo4j.jar`` |
 | ``$CREDIT_HUB_CACHE/neo4j-<version>/cds`` | a class-data-sharing archive (~1 s faster starts) |
 | ``<data_dir>/neo4j`` | the DBMS home: ``data/``, ``logs/``, ``neo4j.{pid,port,log}`` |
+| ``<data_dir>/neo4j/neo4j.password`` | the password of the user ``neo4j`` (0600) |
 
 Environment: ``CREDIT_HUB_NEO4J_HEAP`` (maximum heap, e.g. ``512m`` or ``1g``; default ``512m``),
 ``CREDIT_HUB_NEO4J_PAGECACHE`` (the page cache, same syntax; default ``64m``: a bench graph of a
@@ -28,6 +30,7 @@ import fcntl
 import hashlib
 import os
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -62,6 +65,8 @@ PID_FILE = "neo4j.pid"
 PORT_FILE = "neo4j.port"
 LOG_FILE = "neo4j.log"
 READY_MARK = "READY bolt://"
+PASSWORD_FILE = "neo4j.password"  # noqa: S105 - a file name; the secret is in the file
+USER = "neo4j"
 
 # the fastest start and the smallest footprint on a 2-core machine; a collector named in
 # CREDIT_HUB_NEO4J_JAVA_OPTS replaces it (two collectors would stop the JVM from starting)
@@ -85,6 +90,7 @@ _JAVA_FLAGS = (
 )
 _HEAP_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
 _JAVA_VERSION_RE = re.compile(r'version "(\d+)(?:\.(\d+))?')
+_LOCAL_URI_RE = re.compile(r"^(?:bolt|neo4j)://(?:127\.0\.0\.1|localhost):(\d+)/?$")
 _POM_VERSION_RE = re.compile(r"<neo4j\.version>\s*([0-9][^<\s]*)\s*</neo4j\.version>")
 
 
@@ -569,10 +575,10 @@ def _tcp_answers(port: int) -> bool:
         return False
 
 
-def _bolt_answers(uri: str, timeout: float = 3.0) -> bool:
-    """A Bolt handshake through the neo4j driver, not only a TCP connect."""
+def _bolt_answers(uri: str, auth: tuple[str, str], timeout: float = 3.0) -> bool:
+    """A Bolt handshake and a log-in through the neo4j driver, not only a TCP connect."""
     try:
-        with GraphDatabase.driver(uri, connection_timeout=timeout) as driver:
+        with GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout) as driver:
             driver.verify_connectivity()
     except (DriverError, Neo4jError, OSError):
         return False
@@ -606,7 +612,7 @@ def _wait_ready(pid: int, port: int, home: Path, timeout: float) -> str:
                 f"the local Neo4j (pid {pid}) exited while starting; the end of "
                 f"{home / LOG_FILE}:\n{_log_tail(home)}"
             )
-        if _log_says_ready(home) and _tcp_answers(port) and _bolt_answers(uri):
+        if _log_says_ready(home) and _tcp_answers(port) and _bolt_answers(uri, _auth(home)):
             return uri
         if time.monotonic() >= deadline:
             _terminate(pid, timeout=10.0)
@@ -628,11 +634,97 @@ def _terminate(pid: int, timeout: float) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- the password
+
+
+def password_file(data_dir: Path) -> Path:
+    """Where the password of the local Neo4j of ``data_dir`` is kept (mode 0600)."""
+    return _home(data_dir) / PASSWORD_FILE
+
+
+def credentials(data_dir: Path) -> tuple[str, str]:
+    """``(user, password)`` of the local Neo4j of ``data_dir``; raises before its first start."""
+    return _auth(_home(data_dir))
+
+
+def _auth(home: Path) -> tuple[str, str]:
+    path = home / PASSWORD_FILE
+    try:
+        password = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise LocalNeo4jError(
+            f"no password for the local Neo4j in {path} ({exc.strerror}); start it first"
+        ) from None
+    return (USER, password)
+
+
+def credentials_for(uri: str, data_dir: Path | None = None) -> tuple[str, str] | None:
+    """The credentials of the local Neo4j that serves ``uri`` (any data dir), else of the
+    instance of ``data_dir``; None when ``uri`` is not one of ours on 127.0.0.1."""
+    match = _LOCAL_URI_RE.match(uri)
+    if match is None:
+        return None
+    port = int(match.group(1))
+    homes = [_registered_home(port)]
+    if data_dir is not None:
+        homes.append(_home(data_dir))
+    for home in homes:
+        if home is not None and _read_int(home / PORT_FILE) == port:
+            with contextlib.suppress(LocalNeo4jError):
+                return _auth(home)
+    if data_dir is not None and (_home(data_dir) / PASSWORD_FILE).is_file():
+        return _auth(_home(data_dir))  # not running: Neo4j's refusal will say so
+    return None
+
+
+def _registry(port: int) -> Path:
+    return cache_root() / "instances" / str(port)
+
+
+def _registered_home(port: int) -> Path | None:
+    try:
+        return Path(_registry(port).read_text(encoding="utf-8").strip())
+    except OSError:
+        return None
+
+
+def _register(port: int, home: Path) -> None:
+    """Which home serves ``port`` (a path, not a secret), so any client on this machine finds
+    the password file without being told the data dir."""
+    path = _registry(port)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write_atomic(path, f"{home}\n")
+
+
+def _unregister(home: Path) -> None:
+    port = _read_int(home / PORT_FILE)
+    if port is not None and _registered_home(port) == home:
+        _registry(port).unlink(missing_ok=True)
+
+
+def _ensure_password(home: Path) -> Path:
+    """The password file of ``home``: kept if there is one (made 0600), else a new secret."""
+    path = home / PASSWORD_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)
+        if len(path.read_text(encoding="utf-8").strip()) < 8:
+            raise LocalNeo4jError(f"{path} must hold a password of at least 8 characters") from None
+        return path
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(32) + "\n")
+    return path
+
+
 # --------------------------------------------------------------------------- the interface
 
 
 def start(data_dir: Path, port: int = DEFAULT_PORT, *, timeout: float = 120.0) -> str:
     """Start the local Neo4j of ``data_dir`` on 127.0.0.1:``port``; return its Bolt URI.
+
+    Its credentials are ``credentials(data_dir)``: the password is generated at the first start
+    (``password_file(data_dir)``, 0600) and reused by every later one.
 
     Idempotent: if this data dir's instance already runs on ``port`` and answers, its URI is
     returned and no second JVM starts. Raises ``LocalNeo4jError`` when the port is taken by
@@ -661,6 +753,7 @@ def start(data_dir: Path, port: int = DEFAULT_PORT, *, timeout: float = 120.0) -
             )
         heap = _heap_flags()
         page_cache = _page_cache_bytes()
+        _ensure_password(home)
         directory = ensure_jars()
         pid, archive = _launch(home, port, directory, heap, page_cache, cds=True)
         try:
@@ -702,10 +795,12 @@ def _launch(
         str(port),
         str(home),
         str(page_cache),
+        str(home / PASSWORD_FILE),
     ]
     pid = _spawn(argv, log)
     _write_atomic(home / PID_FILE, f"{pid}\n")
     _write_atomic(home / PORT_FILE, f"{port}\n")
+    _register(port, home)
     if sharing.part is not None:
         _write_atomic(home / "cds.part", f"{sharing.part}\n")
     else:
@@ -749,6 +844,7 @@ def stop(data_dir: Path, *, timeout: float = 60.0) -> bool:
             (home / "cds.part").unlink(missing_ok=True)
             return False
         clean = _terminate(pid, timeout)
+        _unregister(home)
         _forget(home)
         if clean:
             _promote_cds_parts(home)
@@ -767,5 +863,5 @@ def status(data_dir: Path) -> LocalNeo4jStatus:
     if port is None:
         return LocalNeo4jStatus(running=False, pid=pid, port=None, uri=None)
     uri = _uri(port)
-    running = _tcp_answers(port) and _bolt_answers(uri)
+    running = _tcp_answers(port) and _bolt_answers(uri, _auth(home))
     return LocalNeo4jStatus(running=running, pid=pid, port=port, uri=uri if running else None)

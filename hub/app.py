@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, request_response
+from starlette.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hub.graphql_endpoint import GraphQLEndpoint
 from hub.key_rotation import prove_keys_open_the_data
@@ -41,16 +44,37 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
         yield
         await hub.close()
 
+    graphql = _EveryMethod(GraphQLEndpoint(hub).handle)
     routes: list[BaseRoute] = [
-        Route("/graphql", GraphQLEndpoint(hub).handle, methods=["POST", "GET"]),
+        # every method reaches the endpoint, so a refused one (405) is audited like any other
+        Route("/graphql", graphql),
+        Route("/graphql/", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
     if not hub.settings.is_production:
         routes.extend(_ide_routes())
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=_client_address(hub.settings))
     app.state.hub = hub
     return app
+
+
+class _EveryMethod:
+    """The endpoint as an ASGI app: Starlette routes every method to it (for a function it
+    would answer 405 itself, and the refusal would leave no audit record)."""
+
+    def __init__(self, handle: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(handle)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+def _client_address(settings: Settings) -> list[Middleware]:
+    """The one place the client address is decided: the TCP peer, or, when the peer is a
+    configured proxy, the rightmost ``X-Forwarded-For`` hop that is not one (uvicorn's rule).
+    ``credit-hub serve`` turns uvicorn's own proxy handling off, so nothing else rewrites it."""
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))]
 
 
 def _ide_routes() -> list[BaseRoute]:

@@ -1,4 +1,6 @@
-"""ASGI entry point: ``uvicorn hub.asgi:app``."""
+"""ASGI entry point. ``credit-hub serve`` runs it with the hub's limits (``hub.serving``); run
+by hand, give uvicorn ``--no-proxy-headers``: the client address is ``hub.app``'s to decide
+(``CREDIT_HUB_TRUSTED_PROXIES``), not uvicorn's default trust of 127.0.0.1."""
 
 from hub.app import create_app
 

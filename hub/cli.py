@@ -140,9 +140,11 @@ def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
     from graph import local_neo4j
 
     started = time.perf_counter()
-    uri = local_neo4j.start(_neo4j_dir(args, settings), port=args.port)
+    data_dir = _neo4j_dir(args, settings)
+    uri = local_neo4j.start(data_dir, port=args.port)
     print(uri)
     print(f"# ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"# user neo4j, password in {local_neo4j.password_file(data_dir)}", file=sys.stderr)
     return 0
 
 
@@ -298,16 +300,9 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from hub.serving import serve
 
-    uvicorn.run(
-        "hub.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        access_log=False,
-    )
+    serve(args.host, args.port, args.workers)  # limits: settings.server (CREDIT_HUB_* too)
     return 0
 
 

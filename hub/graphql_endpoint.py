@@ -98,6 +98,8 @@ class GraphQLEndpoint:
 
     async def _answer(self, request: Request, outcome: Outcome) -> tuple[int, dict[str, Any]]:
         if request.method != "POST":
+            # every method reaches here (hub.app) so the refusal is audited, naming the method
+            outcome.disclosure.details["method"] = request.method[:16]
             raise MethodNotAllowed()
         outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
         outcome.purpose = _purpose(request.headers.get("x-purpose"))

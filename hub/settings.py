@@ -3,7 +3,14 @@
 | variable | meaning | default |
 |---|---|---|
 | CREDIT_HUB_NEO4J_URI | Bolt or routing URI of the graph | local: bolt://127.0.0.1:7687 |
-| CREDIT_HUB_NEO4J_USER / _PASSWORD | credentials | none (the local Neo4j runs without auth) |
+| CREDIT_HUB_NEO4J_USER / _PASSWORD | credentials | `neo4j` / the local Neo4j's own (below) |
+| CREDIT_HUB_NEO4J_PASSWORD_FILE | a file holding the password (a Docker secret) | none |
+
+With no password given, a driver to a local Neo4j of ``credit-hub neo4j start`` uses the password
+generated for it (0600 under its data dir; ``graph.driver.auth_for``).
+
+| variable | meaning | default |
+|---|---|---|
 | CREDIT_HUB_NEO4J_DATABASE | database name | neo4j |
 | CREDIT_HUB_AUDIT_NEO4J_URI | where audit records go | the credit graph's URI |
 | CREDIT_HUB_DATA_DIR | keys and the local database | .local |
@@ -17,10 +24,18 @@
 | CREDIT_HUB_ANOMALY_LOOKUP_MISSES | a user's missed look-ups in a day: LOOKUP_MISSES from | 100 |
 | CREDIT_HUB_ANOMALY_MISS_PERCENT | ... when at least this % of the day's look-ups | 90 |
 | CREDIT_HUB_POLICY_DIR | policy files, re-read within 2 s of a change | the packaged policies/ |
+| CREDIT_HUB_TRUSTED_PROXIES | IPs / CIDRs whose `X-Forwarded-For` names the client | none (peer) |
+| CREDIT_HUB_MAX_HEADER_BYTES | request line + headers, larger is refused (431 or closed) | 16 KiB |
+| CREDIT_HUB_HEADER_TIMEOUT_SECONDS | a connection must send its headers within this | 10 |
+| CREDIT_HUB_MAX_PENDING_CONNECTIONS | connections awaiting headers; more evict the oldest | 64 |
+| CREDIT_HUB_LIMIT_CONCURRENCY | connections + requests in flight, beyond that 503 | 512 |
+| CREDIT_HUB_KEEP_ALIVE_SECONDS | an idle keep-alive connection is closed after | 5 |
+| CREDIT_HUB_BACKLOG | the listen backlog | 256 |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +45,7 @@ from hub.audit_anomalies import MissRule
 from hub.errors import ConfigurationError
 
 LOCAL_NEO4J_PORT = 7687
+DEFAULT_NEO4J_USER = "neo4j"
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,31 @@ class Secret:
 
     def __str__(self) -> str:
         return "********" if self.value else ""
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one uvicorn process holds for a caller before the hub sees a request."""
+
+    max_header_bytes: int = 16 * 1024
+    header_timeout_seconds: float = 10.0
+    max_pending_connections: int = 64
+    limit_concurrency: int = 512
+    keep_alive_seconds: int = 5
+    backlog: int = 256
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServerLimits:
+        return cls(
+            max_header_bytes=_positive_int(env, "CREDIT_HUB_MAX_HEADER_BYTES", 16 * 1024),
+            header_timeout_seconds=float(
+                _positive_int(env, "CREDIT_HUB_HEADER_TIMEOUT_SECONDS", 10)
+            ),
+            max_pending_connections=_positive_int(env, "CREDIT_HUB_MAX_PENDING_CONNECTIONS", 64),
+            limit_concurrency=_positive_int(env, "CREDIT_HUB_LIMIT_CONCURRENCY", 512),
+            keep_alive_seconds=_positive_int(env, "CREDIT_HUB_KEEP_ALIVE_SECONDS", 5),
+            backlog=_positive_int(env, "CREDIT_HUB_BACKLOG", 256),
+        )
 
 
 @dataclass(frozen=True)
@@ -62,6 +103,8 @@ class Settings:
     audit_in_flight: int = 4
     audit_pipeline_min: int = 4
     miss_rule: MissRule = field(default_factory=MissRule)
+    trusted_proxies: tuple[str, ...] = ()
+    server: ServerLimits = field(default_factory=ServerLimits)
 
     @property
     def is_production(self) -> bool:
@@ -84,13 +127,15 @@ class Settings:
                 "CREDIT_HUB_ENV must be 'development' or 'production', not " + repr(environment)
             )
         key_file = env.get("CREDIT_HUB_JWT_PUBLIC_KEY_FILE")
+        data_dir = Path(env.get("CREDIT_HUB_DATA_DIR", ".local"))
+        password = _neo4j_password(env)
         return cls(
             neo4j_uri=uri,
-            neo4j_user=env.get("CREDIT_HUB_NEO4J_USER", ""),
-            neo4j_password=Secret(env.get("CREDIT_HUB_NEO4J_PASSWORD", "")),
+            neo4j_user=env.get("CREDIT_HUB_NEO4J_USER") or (DEFAULT_NEO4J_USER if password else ""),
+            neo4j_password=Secret(password),
             neo4j_database=env.get("CREDIT_HUB_NEO4J_DATABASE", "neo4j"),
             audit_neo4j_uri=audit_uri,
-            data_dir=Path(env.get("CREDIT_HUB_DATA_DIR", ".local")),
+            data_dir=data_dir,
             jwt_public_key_file=Path(key_file) if key_file else None,
             jwt_issuer=env.get("CREDIT_HUB_JWT_ISSUER", "credit-hub-local"),
             jwt_audience=env.get("CREDIT_HUB_JWT_AUDIENCE", "credit-hub"),
@@ -107,7 +152,38 @@ class Settings:
             policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
             if env.get("CREDIT_HUB_POLICY_DIR")
             else None,
+            trusted_proxies=_trusted_proxies(env.get("CREDIT_HUB_TRUSTED_PROXIES", "")),
+            server=ServerLimits.from_env(env),
         )
+
+
+def _neo4j_password(env: Mapping[str, str]) -> str:
+    """The password given, else the one in the file given (a local Neo4j's own: graph/driver)."""
+    if env.get("CREDIT_HUB_NEO4J_PASSWORD"):
+        return env["CREDIT_HUB_NEO4J_PASSWORD"]
+    named = env.get("CREDIT_HUB_NEO4J_PASSWORD_FILE")
+    if named:
+        try:
+            return Path(named).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"CREDIT_HUB_NEO4J_PASSWORD_FILE {named!r} cannot be read: {exc.strerror}"
+            ) from None
+    return ""
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    """Each item an IP address or a CIDR network; ``*`` is refused (name the proxies)."""
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                "CREDIT_HUB_TRUSTED_PROXIES must list IP addresses or CIDR networks "
+                f"(comma-separated), not {item!r}"
+            ) from None
+    return items
 
 
 _SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")

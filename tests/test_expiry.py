@@ -10,6 +10,7 @@ from pathlib import Path
 
 from neo4j import AsyncGraphDatabase, Driver
 
+from graph.local_neo4j import credentials_for
 from hub.importing.run import import_file
 from hub.lifecycle.expiry import expire_due
 from hub.settings import Settings
@@ -66,8 +67,8 @@ async def test_expiry_records_exits_and_follow_up_watch_once_even_on_two_hosts_R
     graph: Driver, settings: Settings, neo4j_uri: str, tmp_path: Path
 ) -> None:
     import_file(settings, _lapsed_entries(tmp_path))
-    host_a = AsyncGraphDatabase.driver(neo4j_uri)
-    host_b = AsyncGraphDatabase.driver(neo4j_uri)
+    host_a = AsyncGraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri))
+    host_b = AsyncGraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri))
     try:
         first = await asyncio.gather(
             expire_due(host_a, "neo4j", lambda: TODAY), expire_due(host_b, "neo4j", lambda: TODAY)

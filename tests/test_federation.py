@@ -19,6 +19,7 @@ import httpx
 import pytest
 from neo4j import Driver
 
+from graph.local_neo4j import credentials_for
 from hub import cli
 from hub.importing.run import import_file
 from hub.settings import Settings
@@ -136,7 +137,7 @@ def gateway(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(neo4j_uri) as driver:
+    with GraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri)) as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     import_file(settings, DATA / "small_city.jsonl")
     token(settings, "admin")  # create the signing key before the hub reads it
@@ -257,7 +258,8 @@ def test_requests_through_the_gateway_are_audited(gateway: Gateway) -> None:
     _ask(gateway, CASES_WITH_SUBJECTS, purpose="SUPERVISION")
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(settings.neo4j_uri) as driver:
+    uri = settings.neo4j_uri
+    with GraphDatabase.driver(uri, auth=credentials_for(uri)) as driver:
         events = audit_events(driver)
     ours = [e for e in events if e.get("purpose") == "SUPERVISION"]
     assert ours, "the hub wrote no audit record for the gateway's request"
@@ -293,7 +295,8 @@ def _post(gateway: Gateway, query: str, headers: dict[str, str]) -> httpx.Respon
 def _hub_requests(settings: Settings, user: str) -> int:
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(settings.neo4j_uri) as driver:
+    uri = settings.neo4j_uri
+    with GraphDatabase.driver(uri, auth=credentials_for(uri)) as driver:
         return len([e for e in audit_events(driver) if e.get("user") == user])
 
 

@@ -14,6 +14,7 @@ import schemathesis
 from graphql import introspection_from_schema
 from hypothesis import HealthCheck, settings
 
+from graph.local_neo4j import credentials_for
 from hub.importing.run import import_file
 from hub.settings import Settings
 from schema.build import build_schema
@@ -45,7 +46,7 @@ def served(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     )
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(neo4j_uri) as driver:
+    with GraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri)) as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     import_file(hub_settings, DATA / "small_city.jsonl")
     token(hub_settings, "admin")

@@ -10,6 +10,7 @@ import secrets
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
+from graph.local_neo4j import credentials_for
 from hub.crypto import KEYRING_FILE, FieldCipher, load_keyring
 from hub.errors import ConfigurationError
 from hub.importing.run import import_file
@@ -50,7 +51,7 @@ async def test_a_wrong_key_stops_the_hub_at_start_up(
     wrong = settings.data_dir.parent / "wrong-keys"
     wrong.mkdir(exist_ok=True)
     (wrong / KEYRING_FILE).write_text(json.dumps(keyring))
-    driver = AsyncGraphDatabase.driver(neo4j_uri)
+    driver = AsyncGraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri))
     try:
         with pytest.raises(ConfigurationError) as refused:
             await prove_keys_open_the_data(
@@ -71,7 +72,7 @@ async def test_a_lost_key_stops_the_hub_at_start_up(
     lost = settings.data_dir.parent / "lost-keys"
     lost.mkdir(exist_ok=True)
     (lost / KEYRING_FILE).write_text(json.dumps(keyring))
-    driver = AsyncGraphDatabase.driver(neo4j_uri)
+    driver = AsyncGraphDatabase.driver(neo4j_uri, auth=credentials_for(neo4j_uri))
     try:
         with pytest.raises(ConfigurationError, match="no field key"):
             await prove_keys_open_the_data(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError
 
 from graph import local_neo4j
 from graph.local_neo4j import LocalNeo4jError
@@ -85,8 +86,10 @@ def test_start_returns_the_bolt_uri_and_status_says_running(instance: Instance) 
     assert (home / "data" / "databases" / "neo4j").is_dir()
 
 
-def test_cypher_works_without_credentials(instance: Instance) -> None:
-    with GraphDatabase.driver(instance.uri) as driver:
+def test_cypher_works_with_the_generated_credentials(instance: Instance) -> None:
+    auth = local_neo4j.credentials(instance.data_dir)
+    assert local_neo4j.credentials_for(instance.uri) == auth  # any client finds them by port
+    with GraphDatabase.driver(instance.uri, auth=auth) as driver:
         records, _, _ = driver.execute_query("RETURN 1 AS one")
         assert records[0]["one"] == 1
         info = driver.get_server_info()
@@ -133,9 +136,10 @@ def test_a_second_instance_runs_beside_the_first_and_stops(
         assert second.running and first.running
         assert second.pid is not None and second.pid != first.pid
         for each in (uri, instance.uri):
-            with GraphDatabase.driver(each) as driver:
+            with GraphDatabase.driver(each, auth=local_neo4j.credentials_for(each)) as driver:
                 driver.execute_query("CREATE (:Probe {at: $uri})", uri=each)
-        with GraphDatabase.driver(uri) as driver:
+        assert local_neo4j.credentials(tmp_path) != local_neo4j.credentials(instance.data_dir)
+        with GraphDatabase.driver(uri, auth=local_neo4j.credentials(tmp_path)) as driver:
             records, _, _ = driver.execute_query("MATCH (p:Probe) RETURN p.at AS at")
             assert [record["at"] for record in records] == [uri]  # separate databases
     finally:
@@ -147,6 +151,35 @@ def test_a_second_instance_runs_beside_the_first_and_stops(
     assert local_neo4j.status(tmp_path) == local_neo4j.LocalNeo4jStatus(False, None, None, None)
     assert local_neo4j.stop(tmp_path) is False
     assert local_neo4j.status(instance.data_dir).running  # the first one is untouched
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [None, ("neo4j", "neo4j"), ("neo4j", ""), ("neo4j", "change-me-please")],
+    ids=["no-credentials", "default-password", "empty-password", "compose-password"],
+)
+def test_attack_class_6_an_unauthenticated_bolt_connection_is_refused(
+    instance: Instance, auth: tuple[str, str] | None
+) -> None:
+    """Attack class 6: the local Neo4j ran without authentication; any local process could read
+    and write the whole credit graph and its audit log over Bolt."""
+    with GraphDatabase.driver(instance.uri, auth=auth) as driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
+
+
+def test_attack_class_6_the_password_is_generated_and_kept_0600(instance: Instance) -> None:
+    """Attack class 6: a generated password, readable by its owner only, under the data dir."""
+    path = local_neo4j.password_file(instance.data_dir)
+    assert path == instance.data_dir.resolve() / "neo4j" / "neo4j.password"
+    assert path.stat().st_mode & 0o777 == 0o600
+    user, password = local_neo4j.credentials(instance.data_dir)
+    assert user == "neo4j"
+    assert len(password) >= 32 and password.isascii() and password.isprintable()
+    assert password not in (path.parent / "neo4j.log").read_text()  # nor in the process list
+    assert (
+        password.encode()
+        not in Path(f"/proc/{local_neo4j.status(instance.data_dir).pid}/cmdline").read_bytes()
+    )
 
 
 def test_a_stale_pid_file_is_not_running(tmp_path: Path) -> None:
@@ -220,3 +253,20 @@ def test_a_bad_page_cache_setting_is_refused(
     with pytest.raises(LocalNeo4jError, match="CREDIT_HUB_NEO4J_PAGECACHE must be a size"):
         local_neo4j.start(tmp_path, local_neo4j.free_port())
     assert not (tmp_path / "neo4j" / "neo4j.pid").exists()
+
+
+def test_attack_class_6_a_second_start_reuses_the_password(instance: Instance) -> None:
+    """Attack class 6: the password survives a restart (clients keep working) and a looser mode
+    on the file is tightened back to 0600. Runs last of the module's instance tests."""
+    path = local_neo4j.password_file(instance.data_dir)
+    before = local_neo4j.credentials(instance.data_dir)
+    assert local_neo4j.stop(instance.data_dir) is True
+    path.chmod(0o644)
+    assert local_neo4j.start(instance.data_dir, instance.port) == instance.uri
+    assert local_neo4j.credentials(instance.data_dir) == before
+    assert path.stat().st_mode & 0o777 == 0o600
+    with GraphDatabase.driver(instance.uri, auth=before) as driver:
+        records, _, _ = driver.execute_query("RETURN 1 AS one")
+        assert records[0]["one"] == 1
+    with GraphDatabase.driver(instance.uri) as driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
