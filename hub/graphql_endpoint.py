@@ -100,6 +100,7 @@ class GraphQLEndpoint:
         if request.method != "POST":
             raise MethodNotAllowed()
         outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
+        await self._hub.units.require(outcome.caller)
         outcome.purpose = _purpose(request.headers.get("x-purpose"))
         outcome.request = await _read_request(request, self._hub.settings.max_body_bytes)
         await self._hub.quotas.take(outcome.caller.unit, outcome.caller.roles)
