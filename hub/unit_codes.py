@@ -73,12 +73,12 @@ def token_unit_problem(unit: str, roles: Iterable[str]) -> str | None:
     if unit == SELF_UNIT or DATA_SUBJECT in roles:
         if unit != SELF_UNIT or roles != (DATA_SUBJECT,):
             return (
-                f"unit {SELF_UNIT} is for the role {DATA_SUBJECT} alone, "
+                f"{SELF_UNIT} is for the role {DATA_SUBJECT} alone, "
                 f"and {DATA_SUBJECT} is for unit {SELF_UNIT}"
             )
         return None
     if not is_unit_code(unit):
-        return f"unit {UNIT_CODE_RULE}"
+        return UNIT_CODE_RULE
     return None
 
 
