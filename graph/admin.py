@@ -5,6 +5,9 @@ measures catalogue. No subject data: these read and write ``:Unit`` and ``:Measu
 changes its name and kind, except that a unit which has identified entries keeps its kind (the
 entries' meaning depends on it: a PLATFORM unit's entries are recognised ones, R18). It returns
 ``refusal`` (null when written) and what the unit was before.
+
+``UNIT_CODES`` and ``UNIT_KNOWN`` serve the hub's cache of known units (``hub.known_units``):
+a token names a unit the platform knows, or it is refused.
 """
 
 from __future__ import annotations
@@ -39,4 +42,14 @@ RETURN version,
        count(CASE WHEN what = 'LISTED' AND NOT coalesce(m.retired, false) THEN 1 END) AS in_force,
        count(CASE WHEN what = 'RETIRED' THEN 1 END) AS retired
 ORDER BY [part IN split(version, '.') | coalesce(toInteger(part), -1)] DESC, version DESC
+"""
+
+UNIT_CODES = """
+MATCH (u:Unit)
+RETURN u.code AS code
+"""
+
+UNIT_KNOWN = """
+OPTIONAL MATCH (u:Unit {code: $code})
+RETURN u IS NOT NULL AS known
 """

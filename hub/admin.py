@@ -6,7 +6,6 @@ carries what changed: ``x_unit``, ``x_unit_created``, ``x_previous_kind``, ...).
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
@@ -23,9 +22,8 @@ from hub.errors import BadInput
 from hub.nodes import Node
 from hub.policy_source import PolicySource
 from hub.shaping import Shaper
+from hub.unit_codes import valid_unit_code
 
-UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-"""As the import file's unit codes (docs/import.md)."""
 MAX_NAME = 200
 REFUSALS = {
     "KIND_OF_A_UNIT_WITH_ENTRIES": (
@@ -111,8 +109,7 @@ class AdminDesk:
 
 
 def valid_unit(code: str, name: str, kind: str) -> tuple[str, str, str]:
-    if not UNIT_CODE.match(code):
-        raise BadInput("unit.code", "must be 1 to 64 letters, digits, '-', '_' or '.'")
+    code = valid_unit_code(code, "unit.code")  # hub.unit_codes: never a policy keyword
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise BadInput("unit.name", f"must be 1 to {MAX_NAME} characters")

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from hub.errors import ConfigurationError, Unauthenticated
 from hub.roles import ROLES
+from hub.unit_codes import token_unit_problem
 
 VerifyingKey = Ed25519PublicKey | EllipticCurvePublicKey
 CLOCK_SKEW_SECONDS = 30
@@ -108,4 +109,9 @@ def _caller(claims: dict[str, object]) -> Caller:
         raise Unauthenticated("invalid token: claim 'unit' must name the caller's unit")
     if not isinstance(subject, str) or not subject:
         raise Unauthenticated("invalid token: claim 'sub' is required")
+    # A unit code or SELF (hub.unit_codes); whether the platform knows the unit is asked per
+    # request (hub.known_units): units change, a verified token is remembered.
+    problem = token_unit_problem(unit, roles)
+    if problem is not None:
+        raise Unauthenticated(f"invalid token: claim 'unit': {problem}")
     return Caller(subject=subject, roles=tuple(sorted(set(roles))), unit=unit)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from hub.policy import ENTRY_SCOPE_UNIT, NO_PURPOSE, Policy
 from hub.roles import PURPOSES, ROLES
 
-ANY_UNIT = "U-ANY"  # a unit no rule names: what "*" rules give every unit
+ANY_UNIT = "U-ANY"  # a unit no rule names: what "*" rules give every unit (a valid unit code)
 SEPARATOR = "/"
 Scopes = tuple[str, ...]
 """The alternatives of ``@requiresScopes``: a caller holding any one of them may reach it."""

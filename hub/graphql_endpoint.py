@@ -102,6 +102,7 @@ class GraphQLEndpoint:
             outcome.disclosure.details["method"] = request.method[:16]
             raise MethodNotAllowed()
         outcome.caller = self._hub.verifier.verify(request.headers.get("authorization"))
+        await self._hub.units.require(outcome.caller)
         outcome.purpose = _purpose(request.headers.get("x-purpose"))
         outcome.request = await _read_request(request, self._hub.settings.max_body_bytes)
         gql = outcome.request

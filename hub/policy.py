@@ -27,6 +27,22 @@ POLICY_FILES = ("model.conf", "policy.csv", "masking.csv", "limits.csv")
 NO_PURPOSE = "NONE"
 ENTRY_SCOPE_UNIT = "EntryScope.UNIT"
 """A coordinate that is no GraphQL field: the row scope of list entries (see Decisions)."""
+UNIT_NAMESPACE = "unit:"
+"""Units reach Casbin as ``unit:<code>`` and nothing else does: the keywords of the policy's unit
+column (``*``, ``OWNER``) can never equal a unit, whatever the unit is called (issue 12)."""
+ANY_UNIT_KEYWORD = "*"
+OWNER_KEYWORD = "OWNER"
+UNIT_KEYWORDS = frozenset({ANY_UNIT_KEYWORD, OWNER_KEYWORD})
+
+
+def unit_term(unit: str) -> str:
+    """A unit as the policy's request and rules name it (``U-TAX`` -> ``unit:U-TAX``)."""
+    return UNIT_NAMESPACE + unit
+
+
+def rule_unit(term: str) -> str | None:
+    """The unit code a rule's unit column names, or None for a keyword (or a malformed term)."""
+    return term.removeprefix(UNIT_NAMESPACE) if term.startswith(UNIT_NAMESPACE) else None
 
 
 @dataclass(frozen=True)
@@ -153,10 +169,11 @@ class Policy:
 
     @cached_property
     def rule_terms(self) -> tuple[frozenset[str], frozenset[str]]:
-        """The units and the purposes (or groups) that ``p`` rules name, ``*`` and ``OWNER``
-        left out: decisions can only differ between units or purposes that these tell apart."""
+        """The units (codes, out of their ``unit:`` namespace) and the purposes (or groups)
+        that ``p`` rules name, the keywords left out: decisions can only differ between units
+        or purposes that these tell apart."""
         rules = [row[1:] for row in _rows(self._texts["policy.csv"]) if row[0] == "p"]
-        units = frozenset(rule[1] for rule in rules if rule[1] not in ("*", "OWNER"))
+        units = frozenset(unit for rule in rules if (unit := rule_unit(rule[1])) is not None)
         purposes = frozenset(rule[4] for rule in rules if rule[4] != "*")
         return units, purposes
 
@@ -185,8 +202,9 @@ class Policy:
     def _allowed(
         self, roles: tuple[str, ...], unit: str, obj: str, act: str, purpose: str, owner: str = ""
     ) -> bool:
-        # Deny overrides across roles too: one role's deny beats another role's allow.
-        request = (unit, obj, act, purpose, owner)
+        # Deny overrides across roles too: one role's deny beats another role's allow. Units
+        # (the caller's, the owner's) go in their namespace, never bare (issue 12).
+        request = (unit_term(unit), obj, act, purpose, unit_term(owner) if owner else "")
         if not any(self._for_role(role).enforce(role, *request) for role in roles):
             return False
         if len(roles) == 1:

@@ -1,12 +1,13 @@
 """``credit-hub policy check``: lint ``policies/`` and print the effective matrix.
 
 Lint: every rule names a known role (hub.roles.ROLES), a known purpose or purpose group (or
-``*``), and an object that matches something in the schema (a root operation or a
-``Type.field``); masking rules likewise, with a valid mask, and no mask on an identity number
-that leaves fewer than ``hub.mask_strength.MIN_CANDIDATES`` numbers it could be, given what
-else the same role sees under the same purpose (``mask_problems``). The matrix says, for every
-role × purpose × field, whether the field is clear, masked (how) or denied;
-``docs/policy-matrix.md`` is generated from it and a test fails when the two disagree.
+``*``), a unit that is a keyword (``*``, ``OWNER``) or ``unit:<code>`` (hub.policy, issue 12), and
+an object that matches something in the schema (a root operation or a ``Type.field``); masking
+rules likewise, with a valid mask, and no mask on an identity number that leaves fewer than
+``hub.mask_strength.MIN_CANDIDATES`` numbers it could be, given what else the same role sees
+under the same purpose (``mask_problems``). The matrix says, for every role × purpose × field,
+whether the field is clear, masked (how) or denied; ``docs/policy-matrix.md`` is generated
+from it and a test fails when the two disagree.
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ from dataclasses import dataclass
 from hub.errors import ConfigurationError
 from hub.mask_strength import MIN_CANDIDATES, candidates
 from hub.policy import (
+    ANY_UNIT_KEYWORD,
     NO_PURPOSE,
+    UNIT_KEYWORDS,
+    UNIT_NAMESPACE,
     FieldDecision,
     MaskRule,
     Policy,
     SchemaSurface,
     parse_mask_rules,
+    rule_unit,
 )
 from hub.policy_limits import parse_limit_rules
 from hub.policy_rows import csv_rows as _rows
 from hub.roles import PURPOSES, ROLES
+from hub.unit_codes import UNIT_CODE_RULE, is_unit_code
 
 MATRIX_UNIT = "U-ANY"  # a unit with no rules of its own: what "*" rules give every unit
 IDENTITY_NUMBERS = frozenset({"Person.idNumber"})
@@ -169,18 +175,23 @@ def _lint_policy_row(
             yield LintProblem("policy.csv", number, f"g2 groups a known purpose: {row}")
         return
     if kind == "g":
+        if len(row) != 4:
+            yield LintProblem("policy.csv", number, f"expected g, role, parent role, unit: {row}")
+            return
         for role in row[1:3]:
             if role not in ROLES:
                 yield LintProblem("policy.csv", number, f"unknown role {role!r}")
+        yield from _lint_unit(number, row[3], (ANY_UNIT_KEYWORD,))
         return
     if kind != "p" or len(row) != 7:
         yield LintProblem(
             "policy.csv", number, f"expected p, role, unit, object, action, purpose, effect: {row}"
         )
         return
-    _, role, _unit, obj, action, purpose, effect = row
+    _, role, unit, obj, action, purpose, effect = row
     if role not in ROLES:
         yield LintProblem("policy.csv", number, f"unknown role {role!r}")
+    yield from _lint_unit(number, unit, tuple(sorted(UNIT_KEYWORDS)))
     if purpose not in purposes:
         yield LintProblem("policy.csv", number, f"unknown purpose {purpose!r}")
     if action not in ("read", "query", "mutation", "*"):
@@ -190,6 +201,22 @@ def _lint_policy_row(
     if not fnmatch.filter(coordinates, obj):
         yield LintProblem(
             "policy.csv", number, f"{obj!r} matches no operation or field of the schema"
+        )
+
+
+def _lint_unit(number: int, term: str, keywords: tuple[str, ...]) -> Iterable[LintProblem]:
+    """A rule's unit is a keyword or one unit in its namespace (``unit:U-TAX``), never a bare
+    code: a bare word would be compared with nothing the hub sends (issue 12)."""
+    if term in keywords:
+        return
+    code = rule_unit(term)
+    if code is None or not is_unit_code(code):
+        allowed = " or ".join(f"{k!r}" for k in keywords)
+        yield LintProblem(
+            "policy.csv",
+            number,
+            f"unit {term!r}: {allowed}, or '{UNIT_NAMESPACE}<code>' where the code "
+            f"{UNIT_CODE_RULE}",
         )
 
 
@@ -227,7 +254,7 @@ def matrix_markdown(policy: Policy, surface: SchemaSurface) -> str:
         "this page and the policy disagree. For each role: every field it may see under some",
         "purpose, and how (clear, masked, denied) per declared purpose (`NONE` = no X-Purpose).",
         "Fields a role may never see are counted, not listed. Units: rules for any unit (`*`);",
-        "`OWNER` rules (a unit's own entries) are in policies/policy.csv.",
+        "`OWNER` rules (a unit's own entries) and `unit:<code>` rules are in policies/policy.csv.",
         f"Policy version `{policy.version}`.",
     ]
     for role, by_field in table.items():

@@ -11,12 +11,14 @@ from neo4j import AsyncDriver
 
 from graph.audit_store import AuditStore
 from graph.driver import open_async_driver
+from graph.reader import GraphReader
 from hub.audit import AuditLog
 from hub.audit_signing import load_audit_signer
 from hub.auth import TokenVerifier
 from hub.clock import today
 from hub.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.errors import ConfigurationError
+from hub.known_units import KnownUnits
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
 from hub.masking import Masker
@@ -36,6 +38,7 @@ class Hub:
     cipher: FieldCipher
     masker: Masker
     verifier: TokenVerifier
+    units: KnownUnits
     policies: PolicySource
     quotas: Quotas
     schema: HubSchema
@@ -74,6 +77,7 @@ class Hub:
             cipher=cipher,
             masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
             verifier=_verifier(settings),
+            units=KnownUnits(GraphReader(driver, settings.neo4j_database)),
             quotas=Quotas(
                 driver,
                 settings.neo4j_database,

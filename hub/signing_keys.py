@@ -15,7 +15,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.errors import ConfigurationError
+from hub.errors import BadInput, ConfigurationError
+from hub.unit_codes import token_unit_problem
 
 PRIVATE_KEY_FILE = "jwt-ed25519.pem"
 PUBLIC_KEY_FILE = "jwt-ed25519.pub.pem"
@@ -63,6 +64,9 @@ def mint_token(
     audience: str,
     ttl_seconds: int,
 ) -> str:
+    problem = token_unit_problem(unit, roles)
+    if problem is not None:  # the hub would refuse it: never sign it (issue 12)
+        raise BadInput("unit", problem)
     ensure_dev_signing_key(keys_dir)
     now = int(time.time())
     claims = {

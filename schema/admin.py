@@ -17,7 +17,10 @@ strawberry.enum(UnitKind, name="UnitKind", description="What sort of unit pushes
 
 @strawberry.input(description="A unit to register, or a known unit's new name and kind.")
 class UnitInput:
-    code: str = strawberry.field(description="1 to 64 letters, digits, '-', '_' or '.'.")
+    code: str = strawberry.field(
+        description="'U-' then upper-case letters and digits in groups joined by '-', "
+        "at most 64 characters (U-TAX, U-COURT-QINGXIU)."
+    )
     name: str
     kind: UnitKind
 

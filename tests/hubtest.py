@@ -10,12 +10,15 @@ from typing import Any
 
 import httpx
 from neo4j import Driver
+from neo4j.exceptions import DriverError, Neo4jError
 
+from graph.driver import open_driver
 from hub.app import create_app
 from hub.audit_stored import content
 from hub.services import Hub
 from hub.settings import Settings
 from hub.signing_keys import mint_token
+from hub.unit_codes import is_unit_code
 
 DATA = Path(__file__).parent / "data"
 ACME = "91110000600037341L"  # 某某科技有限公司
@@ -26,6 +29,9 @@ WANG_WU = "110105199002022347"  # director of ACME
 
 
 def token(settings: Settings, role: str, unit: str = "U-TAX", ttl: int = 600) -> str:
+    """A token of ``role`` for ``unit``; the unit is made known to the platform first
+    (``register_unit``), as the hub refuses tokens of units it does not know."""
+    register_unit(settings, unit)
     return mint_token(
         settings.keys_dir,
         roles=[role],
@@ -35,6 +41,30 @@ def token(settings: Settings, role: str, unit: str = "U-TAX", ttl: int = 600) ->
         audience=settings.jwt_audience,
         ttl_seconds=ttl,
     )
+
+
+_DRIVERS: dict[tuple[str, str | None], Driver] = {}
+REGISTER_TEST_UNIT = "MERGE (:Unit {code: $code})"
+
+
+def register_unit(settings: Settings, unit: str) -> None:
+    """Make ``unit`` a unit of the platform in the test graph, the one place the tests do so
+    (issue 12: a token for a unit the platform does not know is refused). Tests start from an
+    empty graph, so every token the helpers mint registers its unit: a ``:Unit`` node with only
+    its code (no name, no kind, so nothing that reads a unit's kind changes) unless an import or
+    ``registerUnit`` gave it more, before or after. Not a unit code (``SELF``, a malformed one):
+    nothing to register. A graph that does not answer: nothing either, the hub will say so."""
+    if not is_unit_code(unit):
+        return
+    key = (settings.neo4j_uri, settings.neo4j_user)
+    driver = _DRIVERS.get(key)
+    if driver is None:
+        driver = _DRIVERS[key] = open_driver(settings)
+    try:  # one auto-commit statement, no retries: a graph that is down answers at once
+        with driver.session(database=settings.neo4j_database) as session:
+            session.run(REGISTER_TEST_UNIT, code=unit).consume()
+    except (DriverError, Neo4jError):
+        pass  # e.g. a test of a hub whose graph is down
 
 
 class HubClient:

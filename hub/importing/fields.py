@@ -18,6 +18,7 @@ from stdnum.cn import ric, uscc
 
 from graph.vocabulary import values
 from hub.importing.records import SubjectRef
+from hub.unit_codes import IMPORTED_UNIT_CODE_RULE, is_imported_unit_code
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -83,8 +84,17 @@ class LineReader:
             return None
         return value
 
+    def unit_code(self, field: str) -> str | None:
+        """A unit code (hub.unit_codes: ``U-TAX``; never a policy keyword such as ``OWNER``),
+        or a recognised platform's unit (``CITY-A.U-TAX``, R18)."""
+        value = self.text(field)
+        if value is not None and not is_imported_unit_code(value):
+            self.problem(field, IMPORTED_UNIT_CODE_RULE)
+            return None
+        return value
+
     def code(self, field: str) -> str | None:
-        """A unit code or entry id: letters, digits, '-', '_', '.'; at most 64 characters."""
+        """An entry id: letters, digits, '-', '_', '.'; at most 64 characters."""
         value = self.text(field)
         if value is not None and not _CODE.match(value):
             self.problem(field, "must be 1 to 64 letters, digits, '-', '_' or '.'")

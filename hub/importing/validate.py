@@ -124,7 +124,7 @@ def _no_constant(name: str) -> Any:
 
 
 def _unit(r: LineReader) -> Unit | None:
-    code, name, kind = r.code("code"), r.text("name"), r.enum("kind", UnitKind)
+    code, name, kind = r.unit_code("code"), r.text("name"), r.enum("kind", UnitKind)
     if code is None or name is None or kind is None:
         return None
     return Unit(r.line, code, name, kind)
@@ -170,7 +170,7 @@ def _shareholding(r: LineReader) -> Shareholding | None:
 
 def _entry(r: LineReader) -> ListEntry | None:
     entry_id, list_kind = r.code("id"), r.enum("list", ListKind)
-    subject, unit, domain = r.subject("subject"), r.code("unit"), r.domain("domain")
+    subject, unit, domain = r.subject("subject"), r.unit_code("unit"), r.domain("domain")
     basis, status = r.basis("basis"), r.enum("status", EntryStatus)
     act_date, identified_on = r.day("act_date", required=False), r.day("identified_on")
     valid_until = r.day("valid_until", required=False)

@@ -23,6 +23,7 @@ from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
 from hub.settings import Settings
 from hub.sources import file_batch
+from hub.unit_codes import valid_unit_code
 
 _ALLOWED = {
     "id", "list", "subject", "domain", "basis", "legal_basis", "act_date", "identified_on",
@@ -91,6 +92,7 @@ def _day(fields: dict[str, Any], name: str, *, required: bool = False) -> date |
 
 def push_file(settings: Settings, path: Path, unit: str, user: str) -> int:
     """Returns the number of entries proposed; raises ImportRejected naming every bad line."""
+    unit = valid_unit_code(unit, "--unit")  # never a policy keyword (issue 12)
     proposals = read_proposals(path)
     batch = file_batch(path.read_bytes())
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=not settings.is_production))
