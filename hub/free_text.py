@@ -59,11 +59,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (EMAIL, re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")),
     (ID_NUMBER, re.compile(_EDGE_L + _digits(17) + _SEP + "[0-9Xx]" + _EDGE_R)),
     (USCC_PERSON, re.compile(_CODE_L + r"92[0-9A-Za-z]{16}" + _CODE_R)),
-    (PHONE, re.compile(_EDGE_L + r"(?:\+?86" + _SEP + ")?1" + _SEP + "[3-9]" + _SEP + _digits(9) + _EDGE_R)),
     (
         PHONE,
         re.compile(
-            _EDGE_L + r"\(?0[0-9]{2,3}\)?"
+            _EDGE_L + r"(?:\+?86" + _SEP + ")?1" + _SEP + "[3-9]" + _SEP + _digits(9) + _EDGE_R
+        ),
+    ),
+    (
+        PHONE,
+        re.compile(
+            _EDGE_L
+            + r"\(?0[1-9][0-9]{1,2}\)?"
             + _SEP
             + _digits(3)
             + _SEP
@@ -156,7 +162,7 @@ def describe(kinds: list[str]) -> str:
     return ", ".join(KINDS[k] for k in kinds)
 
 
-def seal(text: str, token: Callable[[Finding], str] | None = None) -> str:
+def seal(text: str, token: Callable[[Finding], str | None] | None = None) -> str:
     """``text`` (canonical) with every finding replaced: ``token(finding)`` when given and it
     returns a value, else ``[sealed:<kind>]``."""
     findings = find(text)

@@ -31,7 +31,10 @@ from tests.hubtest import ACME, DATA, ZHANG_SAN, HubClient, audit_events, codes,
 SAMPLES = {
     "id_valid": ("身份证号 11010519491231002X", "11010519491231002X"),
     "id_bad_check": ("证件 110105194912310021 有误", "110105194912310021"),
-    "id_full_width": ("身份证１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２Ｘ"),
+    "id_full_width": (
+        "身份证１１０１０５１９４９１２３１００２Ｘ",
+        "１１０１０５１９４９１２３１００２Ｘ",
+    ),
     "id_spaced": ("ID 110105 1949 1231 002X", "110105 1949 1231 002X"),
     "id_first_generation": ("旧证 110105491231002", "110105491231002"),
     "mobile": ("联系电话13812345678", "13812345678"),
@@ -200,9 +203,7 @@ async def test_objection_grounds_refuse_every_disguise_of_personal_data(
     text, clear = SAMPLES[sample]
     before = graph_text(graph)
     value = put(good_input("raiseObjection"), "input.grounds", text)
-    result = await as_role(
-        client, IDENTIFYING, document("raiseObjection", "input: $v"), v=value
-    )
+    result = await as_role(client, IDENTIFYING, document("raiseObjection", "input: $v"), v=value)
     assert codes(result) == ["BAD_INPUT"], result
     assert result["errors"][0]["message"].startswith("input.grounds: must not contain personal")
     assert graph_text(graph) == before
@@ -237,23 +238,44 @@ async def test_audit_variables_literals_and_operation_name_are_sealed(
     the request itself is served and recorded."""
     query = (
         'query Ask_13812345678_11010519491231002X { enterprise(uscc: "%s") '
-        '{ name } a: __typename b: __typename @include(if: true) }' % ACME
+        "{ name } a: __typename b: __typename @include(if: true) }" % ACME
     )
     variables = {
-        "nested": {"list": ["call 138 1234 5678", {"deep": ["身份证１１０１０５１９４９１２３１００２Ｘ"]}]},
+        "nested": {
+            "list": ["call 138 1234 5678", {"deep": ["身份证１１０１０５１９４９１２３１００２Ｘ"]}]
+        },
         "mail": "x＠example.cn",
         "13912345678": 13700001111,
     }
-    response = await client.post(query, variables=variables)
+    response = await client.http.post(
+        "/graphql",
+        json={
+            "query": query,
+            "variables": variables,
+            "operationName": "Ask_13812345678_11010519491231002X",
+        },
+        headers={
+            "Authorization": f"Bearer {token(client.settings, 'agency_analyst')}",
+            "X-Purpose": "LICENSING",
+        },
+    )
     assert response.status_code == 200
+    assert response.json()["data"]["enterprise"]["name"]
     record = audit_events(graph)[-1]
     text = json.dumps(record, ensure_ascii=False)
-    for clear in ("13812345678", "1234 5678", "x＠example", "x@example", "13912345678", "13700001111"):
+    for clear in (
+        "13812345678",
+        "1234 5678",
+        "x＠example",
+        "x@example",
+        "13912345678",
+        "13700001111",
+    ):
         assert clear not in text, clear
     assert "1949" not in text and "１９４９" not in text
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=False))
     bidx = "bidx:" + cipher.blind_index("Person.id_number", ZHANG_SAN)
-    assert record["operation_name"] == f"Ask_[sealed:phone]_{bidx}"
+    assert record["operation_name"] == "Ask_[sealed:phone]_[sealed:id_number]"
     sealed = json.loads(record["variables"])["variables"]
     assert sealed == {
         "mail": "[sealed:email]",
@@ -267,7 +289,9 @@ async def test_audit_variables_are_shown_only_under_access_audit(
 ) -> None:
     """Attack class 5, R23: a privacy officer without ACCESS_AUDIT reads no variables (null);
     with ACCESS_AUDIT they are shown, sealed."""
-    await client.ask("query($n: String!) { person(idNumber: $n) { name } }", variables={"n": ZHANG_SAN})
+    await client.ask(
+        "query($n: String!) { person(idNumber: $n) { name } }", variables={"n": ZHANG_SAN}
+    )
     asked = "{ auditEvents(first: 5) { nodes { operations variables } } }"
     routine = await client.ask(asked, role="privacy_officer", purpose=None)
     audit = await client.ask(asked, role="privacy_officer", purpose="ACCESS_AUDIT")
@@ -319,7 +343,9 @@ IMPORT_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize(("line", "field"), IMPORT_TEXTS, ids=[f"{i}:{f}" for i, (_, f) in enumerate(IMPORT_TEXTS)])
+@pytest.mark.parametrize(
+    ("line", "field"), IMPORT_TEXTS, ids=[f"{i}:{f}" for i, (_, f) in enumerate(IMPORT_TEXTS)]
+)
 async def test_every_free_text_of_every_import_line_refuses_personal_data(
     client: HubClient, graph: Driver, settings: Settings, tmp_path: Path, line: str, field: str
 ) -> None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from graph.vocabulary import EntryStatus, ExitReason, ListKind, RoleKind, UnitKind
 from hub.importing.consistency import Defined
-from hub.input_bounds import LEGAL_BASIS, NAME, PERSON_NAME, REPAIR_METHOD, DateKind
 from hub.importing.fields import LineReader, Problems, id_number_problem, uscc_problem
 from hub.importing.records import (
     Enterprise,
@@ -28,6 +27,7 @@ from hub.importing.records import (
     SubjectKind,
     Unit,
 )
+from hub.input_bounds import LEGAL_BASIS, NAME, PERSON_NAME, REPAIR_METHOD, DateKind
 from hub.lifecycle.rules import EXIT_REASONS
 
 _BOM = b"\xef\xbb\xbf"
