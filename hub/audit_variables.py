@@ -15,7 +15,9 @@ variables and literal arguments with every personal identifier replaced by its b
   lists and objects, and the keys of objects) is scanned (``hub.free_text``): an identity
   number in it becomes its ``bidx:`` token, a phone number, an e-mail address or an individual
   business's credit code ``[sealed:<kind>]``. So the record is written, and nothing clear is
-  in it. ``seal_operation_name`` does the same to the operation name (hub/audit.py).
+  in it. A string longer than ``MAX_SCANNED`` characters (longer than any input field takes)
+  is sealed whole without a scan, so scanning stays cheap. ``seal_operation_name`` does the
+  same to the operation name (hub/audit.py).
 * The record holds ``variables`` (the redacted ``{"literals": [...], "variables": {...}}`` as
   canonical JSON, when it is at most ``MAX_VARIABLES_BYTES``) and ``variables_digest`` (its
   SHA-256, always).
@@ -57,6 +59,8 @@ _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _IDENTIFIER_KEYS = frozenset({"idnumber", "id_number"})
 _CODE_KEYS = frozenset({"uscc"})  # the subject's key: kept, like the record's subjects
 MAX_OPERATION_NAME = 128
+MAX_SCANNED_NAME = 1024
+MAX_SCANNED = 4096  # longer strings (no input field takes them) are sealed whole, unscanned
 _SPACES = re.compile(r"\s+")
 
 Literal = tuple[str, str | int | float]
@@ -137,6 +141,8 @@ def redact(value: Any, cipher: FieldCipher, key: str = "", depth: int = 0) -> An
         _ID_NUMBER.match(value.strip()) or key.lower() in _IDENTIFIER_KEYS
     ):
         return "bidx:" + cipher.blind_index(PERSON_ID_NUMBER, _id_number(value))
+    if isinstance(value, str) and len(value) > MAX_SCANNED:
+        return f"[sealed:text of {len(value)} characters]"
     if isinstance(value, str) and key.lower() not in _CODE_KEYS:
         return seal_text(value, cipher)
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -163,6 +169,8 @@ def seal_operation_name(name: str | None) -> str | None:
     ``MAX_OPERATION_NAME`` characters."""
     if name is None:
         return None
+    if len(name) > MAX_SCANNED_NAME:
+        return f"[sealed:operation name of {len(name)} characters]"
     sealed = free_text.seal(name)
     if len(sealed) > MAX_OPERATION_NAME:
         return sealed[:MAX_OPERATION_NAME] + "…"

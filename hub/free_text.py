@@ -56,7 +56,14 @@ _EDGE_R = r"(?![0-9])"
 _CODE_L = r"(?<![0-9A-Za-z])"
 _CODE_R = r"(?![0-9A-Za-z])"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (EMAIL, re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")),
+    # Anchored at the start of a run and bounded, so a long run without "@" costs linear time.
+    (
+        EMAIL,
+        re.compile(
+            r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@"
+            r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+        ),
+    ),
     (ID_NUMBER, re.compile(_EDGE_L + _digits(17) + _SEP + "[0-9Xx]" + _EDGE_R)),
     (USCC_PERSON, re.compile(_CODE_L + r"92[0-9A-Za-z]{16}" + _CODE_R)),
     (
