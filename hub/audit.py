@@ -37,6 +37,7 @@ from graph.audit_store import BrokenLink
 from hub.audit_chain import GENESIS, Chain
 from hub.audit_signing import CHECKPOINT, AuditSigner
 from hub.audit_stored import stored
+from hub.audit_variables import seal_operation_name
 from hub.errors import Unavailable
 
 log = logging.getLogger("credit_hub.audit")
@@ -74,6 +75,10 @@ class AuditRecord:
     writer: str = ""
     seq: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The client names its operation: personal data typed there is sealed (issue 12).
+        self.operation_name = seal_operation_name(self.operation_name)
 
     def as_properties(self) -> dict[str, Any]:
         """Flat properties for the store (no nested maps; None left out)."""

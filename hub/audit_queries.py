@@ -52,7 +52,7 @@ from hub.auth import Caller
 from hub.clock import PLATFORM_ZONE
 from hub.crypto import FieldCipher
 from hub.disclosure import Disclosure
-from hub.errors import BadInput
+from hub.errors import BadInput, Forbidden
 from hub.masking import Masker
 from hub.nodes import Node
 from hub.policy import Decisions
@@ -62,6 +62,8 @@ EARLIEST = ""
 LATEST = "9999-12-31T23:59:59.999999+00:00"
 ANOMALY_DAYS = 7
 CURSOR_PREFIX = "ae1."
+USER_COORDINATE = "AuditEvent.user"
+USER_FILTER = "Query.auditEvents.user"
 PAGE_INFO = {"hasNextPage": "has_next_page", "endCursor": "end_cursor"}
 
 
@@ -138,7 +140,23 @@ class AuditReads:
     async def events(
         self, selection: Selection, filters: EventFilters, window: Window, page: Page
     ) -> Node:
+        if filters.user is not None:
+            self._may_filter_by_user()
         return await self._connection(selection, "AuditEvent", EVENT_FIELDS, filters, window, page)
+
+    def _may_filter_by_user(self) -> None:
+        """``auditEvents(user:)`` only for a caller who sees ``AuditEvent.user`` in clear (a
+        privacy officer under ACCESS_AUDIT): to anyone else users are pseudonyms, and asking
+        for a name would tie the pseudonyms in the answer to it. Refused before anything is
+        read, and noted as denied."""
+        decision = self._decisions.field(USER_COORDINATE)
+        if decision.allowed and decision.mask.is_clear:
+            return
+        self._disclosure.denied.add(USER_FILTER)
+        raise Forbidden(
+            "auditEvents(user:) needs AuditEvent.user in clear (purpose ACCESS_AUDIT): "
+            "without it users are pseudonyms, and a name must not be tied to one"
+        )
 
     async def history(
         self, selection: Selection, subject: SubjectKey, window: Window, page: Page

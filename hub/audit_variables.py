@@ -11,6 +11,13 @@ variables and literal arguments with every personal identifier replaced by its b
   ``bidx:<FieldCipher.blind_index("Person.id_number", value)>`` — the same token the graph is
   searched by, so an officer can match records about one person without ever seeing the number.
   USCCs are not personal data and stay as they are.
+* Every other string (a free text such as ``grounds``, ``note``, ``materials``, at any depth of
+  lists and objects, and the keys of objects) is scanned (``hub.free_text``): an identity
+  number in it becomes its ``bidx:`` token, a phone number, an e-mail address or an individual
+  business's credit code ``[sealed:<kind>]``. So the record is written, and nothing clear is
+  in it. A string longer than ``MAX_SCANNED`` characters (longer than any input field takes)
+  is sealed whole without a scan, so scanning stays cheap. ``seal_operation_name`` does the
+  same to the operation name (hub/audit.py).
 * The record holds ``variables`` (the redacted ``{"literals": [...], "variables": {...}}`` as
   canonical JSON, when it is at most ``MAX_VARIABLES_BYTES``) and ``variables_digest`` (its
   SHA-256, always).
@@ -39,6 +46,7 @@ from graphql import (
     visit,
 )
 
+from hub import free_text
 from hub.crypto import FieldCipher
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number
@@ -49,6 +57,10 @@ MAX_DEPTH = 32
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _IDENTIFIER_KEYS = frozenset({"idnumber", "id_number"})
+_CODE_KEYS = frozenset({"uscc"})  # the subject's key: kept, like the record's subjects
+MAX_OPERATION_NAME = 128
+MAX_SCANNED_NAME = 1024
+MAX_SCANNED = 4096  # longer strings (no input field takes them) are sealed whole, unscanned
 _SPACES = re.compile(r"\s+")
 
 Literal = tuple[str, str | int | float]
@@ -113,19 +125,56 @@ def normalize(query: str) -> Normalized:
 
 
 def redact(value: Any, cipher: FieldCipher, key: str = "", depth: int = 0) -> Any:
-    """``value`` with every personal identifier replaced by its blind index (nesting deeper
-    than ``MAX_DEPTH`` is cut: no input can make the record fail)."""
+    """``value`` with every personal identifier replaced by its blind index, and every other
+    piece of personal data in a string (or a number, or a key) sealed (nesting deeper than
+    ``MAX_DEPTH`` is cut: no input can make the record fail)."""
     if depth > MAX_DEPTH and isinstance(value, dict | list):
         return "…"
     if isinstance(value, dict):
-        return {k: redact(v, cipher, str(k), depth + 1) for k, v in value.items()}
+        return {
+            seal_text(str(k), cipher): redact(v, cipher, str(k), depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [redact(v, cipher, key, depth + 1) for v in value]
     if isinstance(value, str) and (
         _ID_NUMBER.match(value.strip()) or key.lower() in _IDENTIFIER_KEYS
     ):
         return "bidx:" + cipher.blind_index(PERSON_ID_NUMBER, _id_number(value))
+    if isinstance(value, str) and len(value) > MAX_SCANNED:
+        return f"[sealed:text of {len(value)} characters]"
+    if isinstance(value, str) and key.lower() not in _CODE_KEYS:
+        return seal_text(value, cipher)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        sealed = seal_text(str(value), cipher)
+        return value if sealed == str(value) else sealed
     return value
+
+
+def seal_text(text: str, cipher: FieldCipher) -> str:
+    """``text`` with the personal data in it sealed (hub/free_text.py): an identity number
+    becomes its blind index token (``bidx:…``, so records about one person still match), any
+    other finding ``[sealed:<kind>]``."""
+
+    def token(finding: free_text.Finding) -> str | None:
+        if finding.kind != free_text.ID_NUMBER:
+            return None
+        return "bidx:" + cipher.blind_index(PERSON_ID_NUMBER, _id_number(finding.compact))
+
+    return free_text.seal(text, token)
+
+
+def seal_operation_name(name: str | None) -> str | None:
+    """The operation name as the record keeps it: personal data sealed, at most
+    ``MAX_OPERATION_NAME`` characters."""
+    if name is None:
+        return None
+    if len(name) > MAX_SCANNED_NAME:
+        return f"[sealed:operation name of {len(name)} characters]"
+    sealed = free_text.seal(name)
+    if len(sealed) > MAX_OPERATION_NAME:
+        return sealed[:MAX_OPERATION_NAME] + "…"
+    return sealed
 
 
 def _id_number(value: str) -> str:

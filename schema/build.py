@@ -40,6 +40,7 @@ from schema.checks import CheckQuery
 from schema.cost import QueryCostRule
 from schema.feedback import FeedbackMutation, FeedbackQuery
 from schema.info import Info
+from schema.inputs import check_mutation_arguments
 from schema.lifecycle import LifecycleMutation, LifecycleQuery
 from schema.queries import SubjectQuery, entity_selections
 from schema.scalars import Date, DateScalar
@@ -139,6 +140,8 @@ def guard_root_fields(graphql_schema: GraphQLSchema) -> None:
 
 
 def _guarded(resolve: Callable[..., Any], coordinate: str) -> Callable[..., Any]:
+    checks_bounds = coordinate.startswith("Mutation.")  # lengths, characters, dates, personal data
+
     def guarded_resolver(source: Any, info: Any, **arguments: Any) -> Any:
         context = info.context
         context.disclosure.operations.append(coordinate)
@@ -149,6 +152,8 @@ def _guarded(resolve: Callable[..., Any], coordinate: str) -> Callable[..., Any]
         if limit is not None:
             context.disclosure.denied.add(limit.coordinate)
             raise Forbidden(limit.refusal(arguments))
+        if checks_bounds:
+            check_mutation_arguments(arguments)
         return resolve(source, info, **arguments)
 
     return guarded_resolver

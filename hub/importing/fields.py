@@ -17,6 +17,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
 from graph.vocabulary import values
+from hub import input_bounds as bounds
+from hub.clock import today
 from hub.importing.records import SubjectRef
 from hub.unit_codes import IMPORTED_UNIT_CODE_RULE, is_imported_unit_code
 
@@ -75,12 +77,20 @@ class LineReader:
             self.problem(field, "is required")
         return value
 
-    def text(self, field: str, *, required: bool = True) -> str | None:
+    def text(
+        self, field: str, rule: bounds.Text = bounds.DEFAULT, *, required: bool = True
+    ) -> str | None:
+        """A non-empty string within ``rule`` (length, characters, no personal data in free
+        text: hub/input_bounds.py)."""
         value = self._get(field, required)
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(field, "must be a non-empty string")
+            return None
+        problem = bounds.text_problem(value, rule)
+        if problem is not None:
+            self.problem(field, problem)
             return None
         return value
 
@@ -123,7 +133,14 @@ class LineReader:
         self._read.add(field)
         return None
 
-    def day(self, field: str, *, required: bool = True) -> date | None:
+    def day(
+        self,
+        field: str,
+        *,
+        required: bool = True,
+        kind: bounds.DateKind = bounds.DateKind.EVENT,
+    ) -> date | None:
+        """A calendar date ``YYYY-MM-DD`` in the range of its kind (hub/input_bounds.py)."""
         value = self._get(field, required)
         if value is None:
             return None
@@ -131,10 +148,15 @@ class LineReader:
             self.problem(field, "must be a date written YYYY-MM-DD")
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.problem(field, "is not a calendar date")
             return None
+        problem = bounds.date_problem(day, kind, today())
+        if problem is not None:
+            self.problem(field, problem)
+            return None
+        return day
 
     def boolean(self, field: str, *, required: bool = True) -> bool | None:
         value = self._get(field, required)

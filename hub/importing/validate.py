@@ -27,9 +27,11 @@ from hub.importing.records import (
     SubjectKind,
     Unit,
 )
+from hub.input_bounds import LEGAL_BASIS, NAME, PERSON_NAME, REPAIR_METHOD, DateKind
 from hub.lifecycle.rules import EXIT_REASONS
 
 _BOM = b"\xef\xbb\xbf"
+END = DateKind.END  # validity and other end dates may lie far ahead (hub/input_bounds.py)
 
 
 class _DuplicateField(ValueError):
@@ -124,14 +126,14 @@ def _no_constant(name: str) -> Any:
 
 
 def _unit(r: LineReader) -> Unit | None:
-    code, name, kind = r.unit_code("code"), r.text("name"), r.enum("kind", UnitKind)
+    code, name, kind = r.unit_code("code"), r.text("name", NAME), r.enum("kind", UnitKind)
     if code is None or name is None or kind is None:
         return None
     return Unit(r.line, code, name, kind)
 
 
 def _enterprise(r: LineReader) -> Enterprise | None:
-    uscc, name = r.uscc("uscc"), r.text("name")
+    uscc, name = r.uscc("uscc"), r.text("name", NAME)
     registered_on = r.day("registered_on", required=False)
     if uscc is None or name is None:
         return None
@@ -139,7 +141,7 @@ def _enterprise(r: LineReader) -> Enterprise | None:
 
 
 def _person(r: LineReader) -> Person | None:
-    id_number, name = r.id_number("id_number"), r.text("name")
+    id_number, name = r.id_number("id_number"), r.text("name", PERSON_NAME)
     if id_number is None or name is None:
         return None
     return Person(r.line, id_number, name)
@@ -148,7 +150,7 @@ def _person(r: LineReader) -> Person | None:
 def _role(r: LineReader) -> Role | None:
     person, enterprise = r.id_number("person"), r.uscc("enterprise")
     kind = r.enum("role", RoleKind)
-    start, end = r.day("from"), r.day("to", required=False)
+    start, end = r.day("from"), r.day("to", required=False, kind=END)
     _not_before(r, "to", end, "from", start)
     if person is None or enterprise is None or kind is None or start is None:
         return None
@@ -158,7 +160,7 @@ def _role(r: LineReader) -> Role | None:
 def _shareholding(r: LineReader) -> Shareholding | None:
     holder, enterprise = r.subject("holder"), r.uscc("enterprise")
     percent = r.percent("percent")
-    start, end = r.day("from"), r.day("to", required=False)
+    start, end = r.day("from"), r.day("to", required=False, kind=END)
     _not_before(r, "to", end, "from", start)
     if holder and holder.kind is SubjectKind.ENTERPRISE and holder.key == enterprise:
         r.problem("holder", "an enterprise can not hold shares in itself")
@@ -173,13 +175,13 @@ def _entry(r: LineReader) -> ListEntry | None:
     subject, unit, domain = r.subject("subject"), r.unit_code("unit"), r.domain("domain")
     basis, status = r.basis("basis"), r.enum("status", EntryStatus)
     act_date, identified_on = r.day("act_date", required=False), r.day("identified_on")
-    valid_until = r.day("valid_until", required=False)
+    valid_until = r.day("valid_until", required=False, kind=END)
     repairable = r.boolean("repairable", required=list_kind is not ListKind.RED)
-    legal_basis = r.text("legal_basis", required=False)
+    legal_basis = r.text("legal_basis", LEGAL_BASIS, required=False)
     reported_on = r.day("reported_on", required=False)
     valid_from = r.day("valid_from", required=False)
-    repair_method = r.text("repair_method", required=False)
-    repair_earliest = r.day("repair_earliest", required=False)
+    repair_method = r.text("repair_method", REPAIR_METHOD, required=False)
+    repair_earliest = r.day("repair_earliest", required=False, kind=END)
     exit_reason = r.optional_enum("exit_reason", ExitReason)
     exited_on = r.day("exited_on", required=False)
     _check_entry_dates(r, act_date, identified_on, valid_from, valid_until, reported_on)

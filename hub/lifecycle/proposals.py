@@ -14,6 +14,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ListKind, SourceFeed
+from hub import input_bounds as bounds
 from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
@@ -106,6 +107,7 @@ class Proposals:
         return checked, problems
 
     def _check(self, index: int, actor: Actor, p: Proposal, today: date) -> Checked:
+        _check_bounds(p, today)
         subject = self._subject(p)
         _check_dates(p, today)
         _check_repair(p)
@@ -145,6 +147,36 @@ class Proposals:
             return {"uscc": valid_uscc(p.subject_uscc, "subject.uscc"), "bidx": None}
         number = valid_id_number(p.subject_id_number or "", "subject.idNumber")
         return {"uscc": None, "bidx": self._cipher.blind_index(PERSON_ID_NUMBER, number)}
+
+
+_TEXTS: tuple[tuple[str, str, bounds.Text], ...] = (
+    ("id", "id", bounds.CODE),
+    ("domain", "domain", bounds.CODE),
+    ("legal_basis", "legalBasis", bounds.LEGAL_BASIS),
+    ("repair_method", "repairMethod", bounds.REPAIR_METHOD),
+)
+_DATES: tuple[tuple[str, str, bounds.DateKind], ...] = (
+    ("identified_on", "identifiedOn", bounds.DateKind.EVENT),
+    ("act_date", "actDate", bounds.DateKind.EVENT),
+    ("valid_until", "validUntil", bounds.DateKind.END),
+    ("repair_earliest", "repairEarliest", bounds.DateKind.END),
+)
+
+
+def _check_bounds(p: Proposal, today: date) -> None:
+    """Lengths, characters, personal data in free text and date ranges (hub/input_bounds.py):
+    the same for ``pushEntries`` and ``credit-hub push``."""
+    for attribute, name, rule in _TEXTS:
+        value = getattr(p, attribute)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise BadInput(name, "must be a string")
+        bounds.check_text(name, value, rule)
+    for attribute, name, kind in _DATES:
+        day = getattr(p, attribute)
+        if day is not None:
+            bounds.check_date(name, day, kind, today)
 
 
 def _check_dates(p: Proposal, today: date) -> None:
