@@ -15,6 +15,8 @@
 | CREDIT_HUB_AUDIT_CHECKPOINT_RECORDS | a signed audit checkpoint every N records | 1000 |
 | CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS | ... or every T seconds | 60 |
 | CREDIT_HUB_POLICY_DIR | policy files, re-read within 2 s of a change | the packaged policies/ |
+| CREDIT_HUB_VALIDATION_BUDGET_MS | longest a validation may take (else BAD_INPUT) | 500 |
+| CREDIT_HUB_EXECUTION_BUDGET_MS | longest a query's execution may take (else BAD_INPUT) | 10000 |
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ class Settings:
     audit_checkpoint_seconds: int = 60
     audit_in_flight: int = 4
     audit_pipeline_min: int = 4
+    validation_budget_ms: int = 500
+    execution_budget_ms: int = 10_000
 
     @property
     def is_production(self) -> bool:
@@ -99,6 +103,8 @@ class Settings:
             audit_checkpoint_seconds=_positive_int(env, "CREDIT_HUB_AUDIT_CHECKPOINT_SECONDS", 60),
             audit_in_flight=_positive_int(env, "CREDIT_HUB_AUDIT_IN_FLIGHT", 4),
             audit_pipeline_min=_positive_int(env, "CREDIT_HUB_AUDIT_PIPELINE_MIN", 4),
+            validation_budget_ms=_positive_int(env, "CREDIT_HUB_VALIDATION_BUDGET_MS", 500),
+            execution_budget_ms=_positive_int(env, "CREDIT_HUB_EXECUTION_BUDGET_MS", 10_000),
             policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
             if env.get("CREDIT_HUB_POLICY_DIR")
             else None,
