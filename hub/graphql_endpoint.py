@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from graph.reader import GraphReader
 from graph.round_trips import counting
@@ -175,13 +176,18 @@ class GraphQLEndpoint:
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
         writes = counting()
-        async with request_budget(_budget(hub.settings)):
-            result = await schema.execute(
-                gql.query,
-                variable_values=gql.variables,
-                context_value=context,
-                operation_name=gql.operation_name,
-            )
+        try:
+            async with request_budget(_budget(hub.settings)):
+                result = await schema.execute(
+                    gql.query,
+                    variable_values=gql.variables,
+                    context_value=context,
+                    operation_name=gql.operation_name,
+                )
+        except CannotGetOperationTypeError:
+            raise BadInput("operationName", "names no operation of the document") from None
+        except InvalidOperationTypeError:
+            raise BadInput("query", "only queries and mutations are served") from None
         outcome.round_trips = reader.round_trips + audit_reader.round_trips + writes.count
         body: dict[str, Any] = {}
         if result.errors:
