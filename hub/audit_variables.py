@@ -54,6 +54,7 @@ from hub.identifiers import valid_id_number
 PERSON_ID_NUMBER = "Person.id_number"
 MAX_VARIABLES_BYTES = 1024
 MAX_DEPTH = 32
+MAX_QUERY_TOKENS = 2000
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _IDENTIFIER_KEYS = frozenset({"idnumber", "id_number"})
@@ -114,7 +115,9 @@ def _holder(args: tuple[Any, ...]) -> str:
 def normalize(query: str) -> Normalized:
     """The query's shape hash and its literals (cached: clients repeat their documents)."""
     try:
-        document = parse(query, no_location=True)
+        # Bounded like the schema's parser (schema.build.MAX_TOKENS): an 8 MiB document must
+        # not hold the event loop while its audit record is made (it is hashed as text).
+        document = parse(query, no_location=True, max_tokens=MAX_QUERY_TOKENS)
     except GraphQLError:
         text = _SPACES.sub(" ", query).strip()
         text = _ID_NUMBER_IN_TEXT.sub("?", text)

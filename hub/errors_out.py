@@ -11,7 +11,10 @@ from graphql import GraphQLError
 from hub.errors import HubError
 
 log = logging.getLogger("credit_hub.errors")
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+# graphql-core's suggestions ("Did you mean 'uscc'?", "Did you mean the enum value 'BLACK'?")
+# name schema members in quotes; GraphQL names hold no "?", so a suggestion ends at the first.
+# They can sit anywhere in a message (an input-field error goes on with "Found: ...").
+_SUGGESTION = re.compile(r"\s*Did you mean\b[^?]*\?")
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from graph.reader import GraphReader
 from graph.round_trips import counting
@@ -40,13 +41,18 @@ from hub.lifecycle.steps import Actor
 from hub.reads import SubjectReads
 from hub.roles import PURPOSES
 from hub.services import Hub
+from hub.settings import Settings
 from hub.shaping import Shaper
 from hub.sources import request_batch
 from hub.stats import StatsDesk
+from schema.budget import RequestBudget, request_budget
 
 log = logging.getLogger("credit_hub.http")
 JSON = "application/json"
 _SPACES = re.compile(r"\s+")
+# A document is at most 2,000 tokens (schema.build.MAX_TOKENS); this leaves long string
+# literals room, and keeps any walk of the raw text (the audit record's hash) short.
+MAX_QUERY_CHARS = 256 * 1024
 
 
 @dataclass
@@ -190,12 +196,18 @@ class GraphQLEndpoint:
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
         writes = counting()
-        result = await schema.execute(
-            gql.query,
-            variable_values=gql.variables,
-            context_value=context,
-            operation_name=gql.operation_name,
-        )
+        try:
+            async with request_budget(_budget(hub.settings)):
+                result = await schema.execute(
+                    gql.query,
+                    variable_values=gql.variables,
+                    context_value=context,
+                    operation_name=gql.operation_name,
+                )
+        except CannotGetOperationTypeError:
+            raise BadInput("operationName", "names no operation of the document") from None
+        except InvalidOperationTypeError:
+            raise BadInput("query", "only queries and mutations are served") from None
         outcome.round_trips = reader.round_trips + audit_reader.round_trips + writes.count
         body: dict[str, Any] = {}
         if result.errors:
@@ -209,6 +221,10 @@ class GraphQLEndpoint:
         body["data"] = result.data
         _fail_closed_on_unavailable(outcome)
         return body
+
+
+def _budget(settings: Settings) -> RequestBudget:
+    return RequestBudget(settings.validation_budget_ms / 1000, settings.execution_budget_ms / 1000)
 
 
 def _fail_closed_on_unavailable(outcome: Outcome) -> None:
@@ -275,6 +291,8 @@ def _graphql_request(parsed: Any) -> GraphQLRequest:
     operation_name = parsed.get("operationName")
     if not isinstance(query, str) or not query.strip():
         raise BadInput("query", "a GraphQL document (string) is required")
+    if len(query) > MAX_QUERY_CHARS:
+        raise BadInput("query", f"longer than {MAX_QUERY_CHARS} characters")
     if variables is not None and not isinstance(variables, dict):
         raise BadInput("variables", "must be a JSON object")
     if operation_name is not None and not isinstance(operation_name, str):

@@ -1,7 +1,10 @@
 """From a GraphQL selection and the caller's decisions to what the graph is asked for.
 
 Fragments, inline fragments, aliases and ``@skip``/``@include`` are resolved here, once, for a
-root field. A field the caller may not see is left out (and recorded as denied); a field shown
+root field. As in graphql-core's field collection, a fragment spread a second time into the
+same selection adds nothing and is not walked again, so the walk stays linear in the document
+however often a fragment is spread (``schema.cost`` bounds the expansion before this runs).
+A field the caller may not see is left out (and recorded as denied); a field shown
 masked is recorded as masked. The result is a ``graph.selection.Selection``.
 """
 
@@ -43,14 +46,20 @@ class Planner:
     def selection_for(self, object_type: GraphQLObjectType) -> Selection:
         """The selection of the current field's nodes that applies to ``object_type``."""
         selection = Selection(object_type.name)
+        spread: set[str] = set()
         for node in self._info.field_nodes:
             if node.selection_set is not None:
-                self._collect(node.selection_set, object_type, selection)
+                self._collect(node.selection_set, object_type, selection, spread)
         return selection
 
     def _collect(
-        self, selection_set: SelectionSetNode, object_type: GraphQLObjectType, target: Selection
+        self,
+        selection_set: SelectionSetNode,
+        object_type: GraphQLObjectType,
+        target: Selection,
+        spread: set[str],
     ) -> None:
+        """Collect into ``target``; ``spread`` names the fragments already collected into it."""
         for node in selection_set.selections:
             if not isinstance(node, FieldNode | InlineFragmentNode | FragmentSpreadNode):
                 continue
@@ -60,11 +69,12 @@ class Planner:
                 self._field(node, object_type, target)
             elif isinstance(node, InlineFragmentNode):
                 if _applies(node.type_condition, object_type):
-                    self._collect(node.selection_set, object_type, target)
-            elif isinstance(node, FragmentSpreadNode):
+                    self._collect(node.selection_set, object_type, target, spread)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in spread:
+                spread.add(node.name.value)
                 fragment = self._info.fragments[node.name.value]
                 if _applies(fragment.type_condition, object_type):
-                    self._collect(fragment.selection_set, object_type, target)
+                    self._collect(fragment.selection_set, object_type, target, spread)
 
     def _field(self, node: FieldNode, object_type: GraphQLObjectType, target: Selection) -> None:
         name = node.name.value
@@ -81,7 +91,7 @@ class Planner:
         child: Selection | None = None
         if isinstance(child_type, GraphQLObjectType) and node.selection_set is not None:
             child = Selection(child_type.name)
-            self._collect(node.selection_set, child_type, child)
+            self._collect(node.selection_set, child_type, child, set())
         target.merge(name, child)
 
     def _included(self, node: FieldNode | InlineFragmentNode | FragmentSpreadNode) -> bool:

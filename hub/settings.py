@@ -31,6 +31,8 @@ generated for it (0600 under its data dir; ``graph.driver.auth_for``).
 | CREDIT_HUB_LIMIT_CONCURRENCY | connections + requests in flight, beyond that 503 | 512 |
 | CREDIT_HUB_KEEP_ALIVE_SECONDS | an idle keep-alive connection is closed after | 5 |
 | CREDIT_HUB_BACKLOG | the listen backlog | 256 |
+| CREDIT_HUB_VALIDATION_BUDGET_MS | longest a validation may take (else BAD_INPUT) | 500 |
+| CREDIT_HUB_EXECUTION_BUDGET_MS | longest a query's execution may take (else BAD_INPUT) | 10000 |
 """
 
 from __future__ import annotations
@@ -105,6 +107,8 @@ class Settings:
     miss_rule: MissRule = field(default_factory=MissRule)
     trusted_proxies: tuple[str, ...] = ()
     server: ServerLimits = field(default_factory=ServerLimits)
+    validation_budget_ms: int = 500
+    execution_budget_ms: int = 10_000
 
     @property
     def is_production(self) -> bool:
@@ -149,6 +153,8 @@ class Settings:
             audit_in_flight=_positive_int(env, "CREDIT_HUB_AUDIT_IN_FLIGHT", 4),
             audit_pipeline_min=_positive_int(env, "CREDIT_HUB_AUDIT_PIPELINE_MIN", 4),
             miss_rule=_miss_rule(env),
+            validation_budget_ms=_positive_int(env, "CREDIT_HUB_VALIDATION_BUDGET_MS", 500),
+            execution_budget_ms=_positive_int(env, "CREDIT_HUB_EXECUTION_BUDGET_MS", 10_000),
             policy_dir=Path(env["CREDIT_HUB_POLICY_DIR"])
             if env.get("CREDIT_HUB_POLICY_DIR")
             else None,

@@ -6,9 +6,14 @@
   is refused, and every root field asked is recorded for the audit log.
 * ``_entities`` answers all representations with ONE Cypher query (strawberry's default calls
   ``resolve_reference`` once per representation), through the same planner and decisions.
-* Parsing and validation are cached (they dominate strawberry's cost otherwise); depth, alias
-  and token limits bound what one request can ask; introspection is off unless asked for
-  (the hub builds a second schema with it on for admins).
+* Parsing and validation are cached (they dominate strawberry's cost otherwise); token,
+  depth, alias, cost and expanded-size limits bound what one request can ask, each measured in
+  one linear walk (``schema.cost``) before any other rule runs, and validation runs off the
+  event loop within the request's budget (``schema.checking``); introspection is off unless
+  asked for (the hub builds a second schema with it on for admins).
+* ``_entities`` counts the cost of its selection once per representation: a batch whose
+  representations times their selection exceed the cost limit is refused before anything is
+  read.
 """
 
 from __future__ import annotations
@@ -16,16 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
 )
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema import Schema as FederationSchema
 from strawberry.schema.config import StrawberryConfig
@@ -36,8 +40,9 @@ from hub.errors import BadInput, Forbidden
 from hub.nodes import read_field
 from schema.admin import AdminMutation, AdminQuery
 from schema.audit import AuditQuery
+from schema.checking import CheckedDocuments, DocumentChecks
 from schema.checks import CheckQuery
-from schema.cost import QueryCostRule
+from schema.cost import MAX_COST, DocumentMeasure
 from schema.feedback import FeedbackMutation, FeedbackQuery
 from schema.info import Info
 from schema.inputs import check_mutation_arguments
@@ -60,11 +65,8 @@ QUERIES: tuple[type, ...] = (
     StatsQuery,
 )
 MUTATIONS: tuple[type, ...] = (LifecycleMutation, FeedbackMutation, AdminMutation)
-MAX_DEPTH = 8
-MAX_ALIASES = 30
 MAX_TOKENS = 2000
 CACHE_SIZE = 1024
-LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES), QueryCostRule)
 ENTITY_KEYS = {"Enterprise": "uscc", "Person": "id"}
 
 
@@ -78,6 +80,7 @@ class HubSchema(FederationSchema):
     async def entities_resolver(  # type: ignore[override]
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
+        _refuse_beyond_cost(info, representations)
         keyed: list[dict[str, Any]] = []
         problems: dict[int, Exception] = {}
         for index, representation in enumerate(representations):
@@ -92,6 +95,33 @@ class HubSchema(FederationSchema):
         for index, problem in problems.items():
             answers[index] = problem
         return answers  # type: ignore[return-value]
+
+
+def _refuse_beyond_cost(info: Info, representations: list[Any]) -> None:
+    """Each representation is answered with the whole selection for its type: the cost of
+    ``_entities`` is the sum, over representations, of 1 + their type's selection cost."""
+    raw = info._raw_info
+    measure = DocumentMeasure(raw.schema, _document_of(raw))
+    per_type = {
+        name: measure.selection_sets(
+            (node.selection_set for node in raw.field_nodes), raw.schema.get_type(name)
+        ).cost
+        for name in ENTITY_KEYS
+    }
+    cost = 0
+    for representation in representations:
+        type_name = representation.get("__typename") if isinstance(representation, dict) else None
+        cost += 1 + per_type.get(type_name, 0) if isinstance(type_name, str) else 1
+    if cost > MAX_COST:
+        raise BadInput(
+            "representations",
+            f"{len(representations)} representations with this selection cost {cost}, "
+            f"beyond the limit of {MAX_COST}",
+        )
+
+
+def _document_of(raw: Any) -> DocumentNode:
+    return DocumentNode(definitions=(*raw.fragments.values(), raw.operation))
 
 
 def _entity_key(representation: Any, index: int) -> dict[str, Any]:
@@ -109,13 +139,16 @@ def _entity_key(representation: Any, index: int) -> dict[str, Any]:
 
 
 def build_schema(*, introspection: bool) -> HubSchema:
-    # The limiters' rule classes are made once: strawberry's limiter extensions make a new
-    # class per instance, which would defeat the validation cache (it is keyed by the rules).
-    rules = LIMIT_RULES if introspection else (*LIMIT_RULES, NoSchemaIntrospectionCustomRule)
+    # Depth, aliases and cost are schema.cost's (strawberry's depth and alias limiters walk
+    # every fragment spread anew: exponential in a chain of fragments).
+    rules: list[type[ASTValidationRule]] = (
+        [] if introspection else [NoSchemaIntrospectionCustomRule]
+    )
+    documents = CheckedDocuments(CACHE_SIZE)
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules(list(rules)),
+        lambda: DocumentChecks(documents),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     schema = HubSchema(
