@@ -2,8 +2,8 @@
 # (No Docker engine runs on the development machines; this file is for deployments.)
 
 FROM node:20-bookworm-slim AS ide
-WORKDIR /src/hub/ide
-COPY hub/ide/package.json hub/ide/package-lock.json hub/ide/build.sh ./
+WORKDIR /src/hub/http/ide
+COPY hub/http/ide/package.json hub/http/ide/package-lock.json hub/http/ide/build.sh ./
 RUN bash build.sh
 
 FROM python:3.11-slim-bookworm AS build
@@ -15,7 +15,7 @@ COPY hub ./hub
 COPY schema ./schema
 COPY graph ./graph
 COPY policies ./policies
-COPY --from=ide /src/hub/ide/static ./hub/ide/static
+COPY --from=ide /src/hub/http/ide/static ./hub/http/ide/static
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir .
 
 FROM python:3.11-slim-bookworm

@@ -10,7 +10,7 @@ PORT ?= 8000
 
 install: $(VENV)/.installed
 	$(BIN)/python -c 'from graph.local_neo4j import ensure_jars; ensure_jars(quiet=True)'
-	bash hub/ide/build.sh
+	bash hub/http/ide/build.sh
 	bash tests/federation/build.sh
 
 $(VENV)/.installed: pyproject.toml

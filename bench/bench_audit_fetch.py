@@ -21,7 +21,7 @@ from typing import LiteralString
 import neo4j
 from neo4j import GraphDatabase
 
-from graph.audit_scan import WRITER_CHAIN_PAGE
+from graph.audit.scan import WRITER_CHAIN_PAGE
 from graph.local_neo4j import credentials_for
 
 PAGE = 5000

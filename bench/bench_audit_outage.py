@@ -49,16 +49,16 @@ from starlette.applications import Starlette
 from bench.bench_enterprise import QUERY as ENTERPRISE
 from bench.http_load import LoadResult, run_load
 from graph import local_neo4j
-from graph.audit_scan import AuditScan
-from graph.audit_store import apply_audit_schema
+from graph.audit.scan import AuditScan
+from graph.audit.store import apply_audit_schema
 from graph.model import migrate
 from graph.queries import SAMPLE_ENTERPRISE_KEYS
-from hub.audit import AuditRecord
-from hub.audit_signing import load_audit_keys
-from hub.audit_stored import payload_content
-from hub.audit_verify_store import verify_store
+from hub.audit.log import AuditRecord
+from hub.audit.signing import load_audit_keys
+from hub.audit.stored import payload_content
+from hub.audit.verify_store import verify_store
+from hub.keys.signing import mint_token
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ class _NoAudit:
 
 def app_without_audit() -> Starlette:
     """``uvicorn --factory bench.bench_audit_outage:app_without_audit``."""
-    from hub.app import create_app
+    from hub.http.app import create_app
     from hub.services import Hub
 
     hub = Hub.build(Settings.from_env())

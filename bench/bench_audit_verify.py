@@ -1,7 +1,7 @@
 """Audit chain verification speed; budget ≥ 100,000 records/s (DESIGN.md, Budgets).
 
 Generates ``--records`` records (default 1,000,000) for ``--writers`` writers straight through
-the hub's chain code (``hub.audit_chain.Chain``: canonical encoding, leaf and chain hashes)
+the hub's chain code (``hub.audit.chain.Chain``: canonical encoding, leaf and chain hashes)
 with a signed checkpoint every 1,000 records and a final one, into an export file (the format
 ``credit-hub audit verify --file`` checks offline: docs/audit.md), then verifies the file
 ``--runs`` times (default 3) and prints the median. Verification re-derives every record's
@@ -41,10 +41,10 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from graph.local_neo4j import credentials_for
-from hub.audit import AuditRecord, audit_time, checkpoint
-from hub.audit_chain import Chain
-from hub.audit_export import verify_file
-from hub.audit_signing import CHECKPOINT, EXPORT, AuditKeys, AuditSigner, load_audit_signer
+from hub.audit.chain import Chain
+from hub.audit.export import verify_file
+from hub.audit.log import AuditRecord, audit_time, checkpoint
+from hub.audit.signing import CHECKPOINT, EXPORT, AuditKeys, AuditSigner, load_audit_signer
 
 BUDGET = 100_000  # records per second
 CHECKPOINT_EVERY = 1000
@@ -131,8 +131,8 @@ def verify_once(path: Path, keys: AuditKeys) -> tuple[float, int]:
 
 def _load(driver: Any, chains: list[list[Any]], signer: AuditSigner) -> None:
     """Wipe the graph and store the chains in it, sealed like a hub would seal them."""
-    from graph.audit_store import append_sync
-    from hub.audit_stored import node_of
+    from graph.audit.store import append_sync
+    from hub.audit.stored import node_of
 
     with driver.session(database="neo4j") as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
@@ -171,8 +171,8 @@ def verify_graph(
     ``runs`` times with one process and with ``jobs``, alternating."""
     from neo4j import GraphDatabase
 
-    from graph.audit_scan import AuditScan
-    from hub.audit_verify_store import verify_store, verify_store_parallel
+    from graph.audit.scan import AuditScan
+    from hub.audit.verify_store import verify_store, verify_store_parallel
     from hub.settings import Settings
 
     with GraphDatabase.driver(uri, auth=credentials_for(uri)) as driver:

@@ -23,9 +23,9 @@ import aiohttp
 from bench.bench_enterprise import sample_keys, start_hub
 from bench.http_load import LoadResult, run_load
 from hub.importing.records import Person
+from hub.keys.signing import mint_token
 from hub.seeding.city import city_parts
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 CHECK = (
     "query($s: SubjectInput!) { check(subject: $s) { verdict found catalogueVersion "

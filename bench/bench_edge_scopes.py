@@ -10,9 +10,9 @@ import argparse
 import statistics
 import time
 
-from hub.edge_scopes import edge_scopes
-from hub.policy import Policy, read_policy_texts
-from hub.sdl_directives import with_edge_directives
+from hub.federation.edge_scopes import edge_scopes
+from hub.federation.sdl_directives import with_edge_directives
+from hub.policy.engine import Policy, read_policy_texts
 from hub.services import schema_surface
 from schema.build import build_schema
 

@@ -28,8 +28,8 @@ from bench.http_load import LoadResult, run_load
 from graph.local_neo4j import credentials_for
 from graph.queries import SAMPLE_ENTERPRISE_KEYS, enterprise_query
 from graph.selection import Selection
+from hub.keys.signing import mint_token
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 QUERY = (
     "query($uscc: String!) { enterprise(uscc: $uscc) { uscc name "
@@ -75,7 +75,7 @@ def start_hub(port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
-        "hub.cli",
+        "hub.cli.main",
         "serve",
         "--port",
         str(port),
@@ -125,7 +125,7 @@ async def driver_load(settings: Settings, keys: list[str], clients: int, total: 
                     cypher,  # type: ignore[arg-type]
                     uscc=keys[i % len(keys)],
                     today=date.today(),
-                    entry_scope="UNIT",  # what the analyst's policy grants (hub/policy.py)
+                    entry_scope="UNIT",  # what the analyst's policy grants (hub/policy/engine.py)
                     unit="U-TAX",  # the analyst's unit, as in the token of http_load
                 )
                 rows = [r async for r in result]

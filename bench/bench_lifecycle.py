@@ -24,11 +24,11 @@ from bench.http_load import run_load
 from graph.driver import open_async_driver
 from graph.vocabulary import ListKind
 from hub.clock import today
-from hub.crypto import FieldCipher, load_keyring
+from hub.keys.crypto import FieldCipher, load_keyring
+from hub.keys.signing import mint_token
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.steps import Actor, Proposal
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 UNIT = "U-TAX"  # a unit every seed creates (hub/seeding/demo.py)
 

@@ -35,11 +35,11 @@ from starlette.applications import Starlette
 
 from bench.bench_check import CHECK, load, person_numbers
 from bench.bench_enterprise import http_load, sample_keys
-from hub.audit import AuditRecord
+from hub.audit.log import AuditRecord
 from hub.errors import ConfigurationError
-from hub.policy import Decisions, FieldDecision, SchemaSurface
+from hub.keys.signing import mint_token
+from hub.policy.engine import Decisions, FieldDecision, SchemaSurface
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = {
@@ -80,7 +80,7 @@ class _NoAudit:
 
 
 def _bench_hub(*, audit: bool) -> Starlette:
-    from hub.app import create_app
+    from hub.http.app import create_app
     from hub.services import Hub, schema_surface
 
     settings = Settings.from_env()

@@ -79,7 +79,7 @@ def _run(name: str, arguments: list[str], env: dict[str, str]) -> int:
 
 
 def _migrate(env: dict[str, str]) -> None:
-    command = [sys.executable, "-m", "hub.cli", "migrate"]
+    command = [sys.executable, "-m", "hub.cli.main", "migrate"]
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
 
 

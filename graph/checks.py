@@ -17,7 +17,7 @@ For each subject, in input order, it returns:
   ``registered_on``.
 
 Retired measures are skipped. Which measures the caller's unit applies is decided by the hub
-(``hub.checks``) from ``implementing_kinds``; the verdict needs every measure.
+(``hub.sanctions.checks``) from ``implementing_kinds``; the verdict needs every measure.
 
 Entries are matched as ``(s)<-[:CONCERNS]-(l)`` with ``'ListEntry' IN labels(l)``, not
 ``(l:ListEntry)``: with the label, the planner may start from the ``ListEntry(status)`` index

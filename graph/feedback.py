@@ -1,7 +1,7 @@
 """The Cypher of execution feedback (R17); the per-unit figures (R24) are ``graph.unit_stats``.
 
 ``ENTRY_SHOWN`` asks the audit log whether the reporting unit was shown the entry: a record of
-that unit whose subjects name ``ListEntry:<id>`` (``hub.checks`` notes every entry a check
+that unit whose subjects name ``ListEntry:<id>`` (``hub.sanctions.checks`` notes every entry a check
 answer names; the record is committed before the answer leaves, in whichever process).
 
 ``REPORT_FEEDBACK`` checks and writes in ONE statement: the entry must exist and have been shown

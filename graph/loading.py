@@ -67,10 +67,11 @@ MERGE (h)-[s:HOLDS_SHARES {from: row.from}]->(e)
 SET s.percent = row.percent, s.to = row.to
 """
 
-# $source: the batch (hub/sources.py). Taking the same batch again keeps its first received_at
+# $source: the batch (hub/reading/sources.py). Taking the same batch again keeps its first
+# received_at
 # (read before the batch is overwritten: the first item of the one SET clause; a SET clause of
 # its own would make Neo4j plan an Eager, which materialises every row of the batch).
-# A recognised entry's unit is coded "<platform>.<unit>" (hub/list_recognition.py); its source
+# A recognised entry's unit is coded "<platform>.<unit>" (hub/exchange/recognition.py); its source
 # unit is the unit as its own platform codes it.
 WRITE_ENTRIES = """
 UNWIND $rows AS row
@@ -227,7 +228,8 @@ def write_shareholdings(tx: Tx, rows: Sequence[ShareholdingRow]) -> Written:
 
 def write_entries(tx: Tx, rows: Sequence[EntryRow], source: Mapping[str, str | None]) -> Written:
     """Units and subjects must exist; an entry is MERGEd on its id with its two links, and
-    records ``source`` (``hub.sources.Source.params``: feed, batch, platform, received_at)."""
+    records ``source`` (``hub.reading.sources.Source.params``: feed, batch, platform,
+    received_at)."""
     written = _run_batched(tx, WRITE_ENTRIES, rows, source=source)
     about_enterprises = [row for row in rows if row["subject_uscc"] is not None]
     about_persons = [row for row in rows if row["subject_uscc"] is None]

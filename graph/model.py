@@ -58,7 +58,7 @@ LIST_ENTRY_VALID_UNTIL_INDEX = (
     "CREATE INDEX list_entry_valid_until IF NOT EXISTS FOR (l:ListEntry) ON (l.valid_until)"
 )
 
-# The audit log (graph/audit_store.py, docs/audit.md): one chain per writer, numbered from 1;
+# The audit log (graph/audit/store.py, docs/audit.md): one chain per writer, numbered from 1;
 # a checkpoint per (writer, size); one retention mark per writer. Events by time, by unit and
 # by user, and disclosures by subject, for the privacy officer's queries.
 AUDIT_EVENT_WRITER_SEQ_UNIQUE = (
@@ -96,13 +96,13 @@ AUDIT_INDEXES: tuple[LiteralString, ...] = (
     AUDIT_DISCLOSURE_SUBJECT_AT_INDEX,
 )
 
-# Daily quotas (hub/quota.py): one counter per unit and day, however many processes MERGE it.
+# Daily quotas (hub/policy/quota.py): one counter per unit and day, however many processes MERGE it.
 DAILY_QUOTA_UNIQUE = (
     "CREATE CONSTRAINT daily_quota_unit_day IF NOT EXISTS "
     "FOR (q:DailyQuota) REQUIRE (q.unit, q.day) IS UNIQUE"
 )
 
-# Signed snapshots taken from other platforms (hub/list_recognition.py): one receipt per
+# Signed snapshots taken from other platforms (hub/exchange/recognition.py): one receipt per
 # platform, whose write lock serialises the imports of that platform's snapshots.
 SNAPSHOT_RECEIPT_PLATFORM_UNIQUE = (
     "CREATE CONSTRAINT snapshot_receipt_platform IF NOT EXISTS "

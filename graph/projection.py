@@ -141,7 +141,7 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
             "identifying_unit",
             "head([({self})-[:IDENTIFIED_BY]->({n}:Unit) | {n}.code])",
         ),
-        # Where it came from (hub/sources.py): properties of the entry itself; null for an
+        # Where it came from (hub/reading/sources.py): properties of the entry itself; null for an
         # entry written before sources were kept.
         "source": Fragment(
             "source",

@@ -1,4 +1,4 @@
-"""A unit's daily allowance of subjects, shared by every hub process (``hub.quota``)."""
+"""A unit's daily allowance of subjects, shared by every hub process (``hub.policy.quota``)."""
 
 from __future__ import annotations
 

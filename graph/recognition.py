@@ -1,4 +1,4 @@
-"""Cypher of the signed-snapshot import (hub/list_recognition.py, docs/federation.md).
+"""Cypher of the signed-snapshot import (hub/exchange/recognition.py, docs/federation.md).
 
 The import of one platform's snapshot takes, as the first statement of its transaction, the
 write lock of that platform's ``SnapshotReceipt`` (unique per platform, graph/model.py) and reads

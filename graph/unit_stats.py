@@ -1,9 +1,10 @@
 """The per-unit figures of R24, from the audit log in ONE round trip (docs/check.md).
 
 Every request that checks or gives feedback says so in its audit record: ``x_checks`` and
-``x_check_hits`` (``hub.checks``), ``x_feedback``, ``x_feedback_applied`` (outcome APPLIED),
+``x_check_hits`` (``hub.sanctions.checks``), ``x_feedback``, ``x_feedback_applied`` (outcome
+APPLIED),
 ``x_feedback_delay_days`` (their sum), ``x_feedback_max_delay_days`` and ``x_feedback_late``
-(``hub.feedback``). Summing those per unit
+(``hub.sanctions.feedback``). Summing those per unit
 over a window of audit times ``[$start, $end)`` (the ``audit_event_at`` index) gives the figures.
 """
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from hub.errors import ConfigurationError, Unauthenticated
-from hub.roles import ROLES
+from hub.policy.roles import ROLES
 from hub.unit_codes import token_unit_problem
 
 VerifyingKey = Ed25519PublicKey | EllipticCurvePublicKey

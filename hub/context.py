@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.admin import AdminDesk
-from hub.audit_queries import AuditReads
+from hub.admin.desk import AdminDesk
+from hub.admin.stats import StatsDesk
+from hub.audit.disclosure import Disclosure
+from hub.audit.queries import AuditReads
 from hub.auth import Caller
-from hub.checks import CheckDesk
-from hub.disclosure import Disclosure
-from hub.exposure import ExposureDesk
-from hub.feedback import FeedbackDesk
 from hub.lifecycle.desk import ListDesk
-from hub.policy import Decisions, Policy
-from hub.reads import SubjectReads
-from hub.stats import StatsDesk
+from hub.policy.engine import Decisions, Policy
+from hub.reading.reads import SubjectReads
+from hub.sanctions.checks import CheckDesk
+from hub.sanctions.exposure import ExposureDesk
+from hub.sanctions.feedback import FeedbackDesk
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from hub.keys.signing import mint_token
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 
 DEMO_USCC = "91110000600037341L"  # 某某科技有限公司 (hub/seeding/demo.py)
 DEMO_ID_NUMBER = "11010519491231002X"  # 张三, its legal representative

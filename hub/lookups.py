@@ -4,7 +4,7 @@ A caller who asks about an identifier the hub does not know learns that it is no
 asked often enough, that turns a masked identity number into a clear one, or walks the space of
 numbers. Every look-up by identifier (``person``, ``enterprise``, ``check``, ``checkMany``,
 ``appointmentCheck``, ``exposure``) counts in the request's audit record: ``x_lookups`` and
-``x_lookup_misses``; ``hub.audit_anomalies`` flags the users whose misses are many
+``x_lookup_misses``; ``hub.audit.anomalies`` flags the users whose misses are many
 (``LOOKUP_MISSES``).
 """
 

@@ -27,7 +27,7 @@ from functools import cache
 
 from stdnum import numdb
 
-from hub.masking import Mask
+from hub.policy.masking import Mask
 
 MIN_CANDIDATES = 1_000_000
 LENGTH = 18

@@ -9,24 +9,24 @@ from datetime import date
 from graphql import GraphQLInt, GraphQLObjectType, get_named_type
 from neo4j import AsyncDriver
 
-from graph.audit_store import AuditStore
+from graph.audit.store import AuditStore
 from graph.driver import open_async_driver
 from graph.reader import GraphReader
-from hub.audit import AuditLog
-from hub.audit_signing import load_audit_signer
+from hub.audit.log import AuditLog
+from hub.audit.signing import load_audit_signer
 from hub.auth import TokenVerifier
 from hub.clock import today
-from hub.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.errors import ConfigurationError
+from hub.keys.crypto import FieldCipher, load_keyring, load_pseudonym_key
+from hub.keys.signing import ensure_dev_signing_key
 from hub.known_units import KnownUnits
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
-from hub.masking import Masker
-from hub.policy import ENTRY_SCOPE_UNIT, SchemaSurface, policy_dir
-from hub.policy_source import PolicySource
-from hub.quota import Quotas, read_quotas
+from hub.policy.engine import ENTRY_SCOPE_UNIT, SchemaSurface, policy_dir
+from hub.policy.masking import Masker
+from hub.policy.quota import Quotas, read_quotas
+from hub.policy.source import PolicySource
 from hub.settings import Settings
-from hub.signing_keys import ensure_dev_signing_key
 from schema.build import HubSchema, build_schema, root_object_types
 
 

@@ -9,7 +9,7 @@ within ``body_timeout_seconds`` (else it is closed), and at most ``max_pending_c
 connections may be waiting for headers: a new one evicts the oldest, so half-open connections
 can not keep a normal request out.
 
-uvicorn's own ``X-Forwarded-For`` handling is off: ``hub.app`` decides the client address from
+uvicorn's own ``X-Forwarded-For`` handling is off: ``hub.http.app`` decides the client address from
 ``CREDIT_HUB_TRUSTED_PROXIES`` alone.
 """
 

@@ -43,7 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.audit_anomalies import MissRule
+from hub.audit.anomalies import MissRule
 from hub.errors import ConfigurationError
 
 LOCAL_NEO4J_PORT = 7687

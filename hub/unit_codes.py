@@ -5,15 +5,16 @@ single hyphens, at most 64 characters: ``U-TAX``, ``U-COURT-QINGXIU``, ``U-BANK-
 lower case, no spaces, no look-alike characters (only ASCII is in the classes), and nothing
 that could be a word of the policy: the policy's keywords (``*``, ``OWNER``), the roles, the
 purposes and their groups, ``SELF`` and ``PLATFORM`` never start with ``U-``. The policy also
-keeps unit codes in their own namespace (``hub.policy.unit_term``), so even a code that slipped
+keeps unit codes in their own namespace (``hub.policy.engine.unit_term``), so even a code that
+slipped
 through could not equal a keyword; the grammar makes the refusal visible where a unit is named:
 ``registerUnit``, import lines, ``credit-hub token`` and token verification.
 
-A **recognised unit** (R18, ``hub.list_recognition``) is another platform's unit as this hub
+A **recognised unit** (R18, ``hub.exchange.recognition``) is another platform's unit as this hub
 records it: ``<platform>.<unit code>`` (``CITY-A.U-TAX``), kind PLATFORM. Only an import may
 name one; no token may, so no local user acts on another platform's entries.
 
-``SELF`` is the unit of a data subject's self-service token (``hub.audit_subjects``) and of
+``SELF`` is the unit of a data subject's self-service token (``hub.audit.subjects``) and of
 nothing else.
 """
 

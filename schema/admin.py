@@ -1,5 +1,5 @@
 """The admin's management operations in GraphQL (docs/privacy.md): units, the measures
-catalogue versions, a policy reload. The work is in ``hub.admin``; the policy grants these to
+catalogue versions, a policy reload. The work is in ``hub.admin.desk``; the policy grants these to
 the admin role only, and no subject data is reachable from them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.vocabulary import UnitKind
-from hub.nodes import Node
+from hub.reading.nodes import Node
 from schema.info import Info
 from schema.types import _is
 

@@ -37,7 +37,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.errors import BadInput, Forbidden
-from hub.nodes import read_field
+from hub.reading.nodes import read_field
 from schema.admin import AdminMutation, AdminQuery
 from schema.audit import AuditQuery
 from schema.checking import CheckedDocuments, DocumentChecks
@@ -75,7 +75,7 @@ class HubSchema(FederationSchema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Expected errors (the hub's own, and the client's bad queries) are answers, not
-        incidents; unexpected ones are logged with the request id by ``hub.errors_out``."""
+        incidents; unexpected ones are logged with the request id by ``hub.http.error_output``."""
 
     async def entities_resolver(  # type: ignore[override]
         self, info: Info, representations: list[FederationAny]

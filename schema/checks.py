@@ -1,7 +1,8 @@
 """``check``, ``checkMany`` and ``exposure`` in GraphQL (R11, R12, R16, R22; docs/check.md).
 
 The resolvers only translate: validation, the one Cypher round trip and the verdict are in
-``hub.checks`` and ``hub.exposure``. Every result is a ``hub.nodes.Node`` restricted to the
+``hub.sanctions.checks`` and ``hub.sanctions.exposure``. Every result is a
+``hub.reading.nodes.Node`` restricted to the
 fields the caller's policy allows.
 """
 
@@ -11,9 +12,9 @@ from enum import Enum
 
 import strawberry
 
-from hub.checks import SubjectKey, subject_key
 from hub.errors import BadInput, HubError
-from hub.nodes import Node
+from hub.reading.nodes import Node
+from hub.sanctions.checks import SubjectKey, subject_key
 from schema.info import Info
 from schema.inputs import SubjectInput
 from schema.scalars import Date

@@ -1,5 +1,5 @@
 """Execution feedback in GraphQL (R17; docs/check.md): ``reportFeedback`` for implementing
-units, ``entryFeedback`` for the identifying unit. The work is in ``hub.feedback``."""
+units, ``entryFeedback`` for the identifying unit. The work is in ``hub.sanctions.feedback``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from hub.nodes import Node
+from hub.reading.nodes import Node
 from schema.info import Info
 from schema.scalars import Date
 from schema.types import _is

@@ -1,7 +1,8 @@
 """The list lifecycle in GraphQL (R3–R9, R21, R22): mutations with union results for the
 refusals a unit must expect, and the history and status-at-date queries.
 
-Every result is a projected map (``hub.nodes.Node``) shaped through the caller's decisions, so
+Every result is a projected map (``hub.reading.nodes.Node``) shaped through the caller's decisions,
+so
 the one field policy covers these types too. The resolvers only translate: the work is in
 ``hub.lifecycle``.
 """

@@ -9,8 +9,8 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLObjectType
 
-from hub.nodes import Node
-from hub.planning import Planner
+from hub.reading.nodes import Node
+from hub.reading.planning import Planner
 from schema.info import Info
 from schema.types import Enterprise, Person
 

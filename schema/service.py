@@ -1,7 +1,8 @@
 """``_service { sdl }``: the subgraph SDL under the policy in force (docs/federation.md).
 
 Strawberry's own ``_service`` prints the schema without the policy; this one answers what
-``hub.subgraph.published_sdl`` prints, so the auth directives follow a policy reload. Only
+``hub.federation.subgraph.published_sdl`` prints, so the auth directives follow a policy reload.
+Only
 admins may ask (``Query._service`` in policies/policy.csv), like every root field.
 """
 
@@ -11,7 +12,7 @@ import asyncio
 
 import strawberry
 
-from hub.subgraph import published_sdl
+from hub.federation.subgraph import published_sdl
 from schema.info import Info
 
 

@@ -1,5 +1,6 @@
 """The per-unit figures of R24 in GraphQL: ``unitStats`` (docs/check.md). The work is in
-``hub.stats`` (ONE round trip to the audit log); ``policies/policy.csv`` grants it to ``admin``
+``hub.admin.stats`` (ONE round trip to the audit log); ``policies/policy.csv`` grants it to
+``admin``
 and ``privacy_officer``."""
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from typing import Annotated
 
 import strawberry
 
-from hub.audit_queries import Window
-from hub.nodes import Node
+from hub.audit.queries import Window
+from hub.reading.nodes import Node
 from schema.audit import From, To
 from schema.info import Info
 from schema.scalars import Date

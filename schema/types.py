@@ -1,4 +1,4 @@
-"""The graph's GraphQL types. Their fields read the projected maps (``hub.nodes.Node``) that
+"""The graph's GraphQL types. Their fields read the projected maps (``hub.reading.nodes.Node``) that
 one Cypher query per root field returns; they have no resolvers of their own."""
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.audit_store import AuditStore
+from graph.audit.store import AuditStore
 from graph.driver import open_async_driver
-from hub.audit import AuditLog, AuditRecord, audit_time
-from hub.audit_signing import load_audit_signer
-from hub.cli import main
+from hub.audit.log import AuditLog, AuditRecord, audit_time
+from hub.audit.signing import load_audit_signer
+from hub.cli.main import main
 from hub.settings import Settings
 
 

@@ -23,8 +23,8 @@ from typing import IO
 import httpx
 
 from graph import local_neo4j
+from hub.keys.signing import ensure_dev_signing_key
 from hub.settings import Settings
-from hub.signing_keys import ensure_dev_signing_key
 
 FEDERATION = Path(__file__).resolve().parent / "federation"
 ROOT = FEDERATION.parent.parent

@@ -14,8 +14,8 @@ from neo4j import Driver
 
 from graph.catalogue import load_catalogue
 from hub.importing.run import import_file
-from hub.policy import Policy, policy_dir, read_policy_texts
-from hub.roles import PURPOSES
+from hub.policy.engine import Policy, policy_dir, read_policy_texts
+from hub.policy.roles import PURPOSES
 from hub.services import schema_surface
 from hub.settings import Settings
 from schema.build import build_schema

@@ -22,8 +22,8 @@ from stdnum.cn import ric
 
 from graph.catalogue import load_catalogue
 from hub.importing.run import import_file
-from hub.policy import policy_dir
-from hub.quota import subjects_asked
+from hub.policy.engine import policy_dir
+from hub.policy.quota import subjects_asked
 from hub.settings import Settings
 from tests.hubtest import HubClient, audit_events, hub_client, token
 from tests.test_check import ACME, CLEAN, EXCO, TRADING, _records

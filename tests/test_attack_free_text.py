@@ -19,9 +19,9 @@ import pytest
 from neo4j import Driver
 
 from hub import free_text
-from hub.crypto import FieldCipher, load_keyring
 from hub.errors import ImportRejected
 from hub.importing.run import import_file
+from hub.keys.crypto import FieldCipher, load_keyring
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, ZHANG_SAN, HubClient, audit_events, codes, hub_client, token
 

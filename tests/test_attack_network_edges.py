@@ -23,8 +23,8 @@ from neo4j.exceptions import AuthError
 
 from graph.driver import auth_for, open_driver
 from graph.local_neo4j import credentials_for
-from hub.app import create_app
 from hub.errors import ConfigurationError
+from hub.http.app import create_app
 from hub.services import Hub
 from hub.settings import ServerLimits, Settings
 from tests.fedtest import serve_hub

@@ -1,5 +1,5 @@
 """Anomaly flags for the privacy officer (R23: leaks traceable to a person): the four rules of
-hub/audit_anomalies.py over records written through the real chain, days and hours in
+hub/audit/anomalies.py over records written through the real chain, days and hours in
 Asia/Shanghai. The window is the week of Monday 2025-03-03."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from neo4j import Driver
 
-from hub.audit import AuditRecord
+from hub.audit.log import AuditRecord
 from hub.settings import Settings
 from tests.audittest import record, write_records
 from tests.hubtest import hub_client

@@ -14,11 +14,11 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from graph.audit_store import AuditStore, BrokenLink
+from graph.audit.store import AuditStore, BrokenLink
 from graph.driver import open_async_driver
-from hub.audit import AuditLog
-from hub.audit_chain import GENESIS
-from hub.audit_signing import CHECKPOINT, load_audit_keys, load_audit_signer
+from hub.audit.chain import GENESIS
+from hub.audit.log import AuditLog
+from hub.audit.signing import CHECKPOINT, load_audit_keys, load_audit_signer
 from hub.errors import Unavailable
 from hub.importing.run import import_file
 from hub.settings import Settings

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from hub.audit_subjects import subject_claim
-from hub.crypto import FieldCipher, load_keyring
+from hub.audit.subjects import subject_claim
 from hub.importing.run import import_file
+from hub.keys.crypto import FieldCipher, load_keyring
+from hub.keys.signing import mint_token
 from hub.settings import Settings
-from hub.signing_keys import mint_token
 from tests.audittest import run
 from tests.hubtest import ACME, DATA, LI_SI, ZHANG_SAN, HubClient, audit_events, codes, hub_client
 

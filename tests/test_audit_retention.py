@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from neo4j import Driver
 
-from hub.audit_retention import latest_before
+from hub.audit.retention import latest_before
 from hub.clock import today
 from hub.settings import Settings
 from tests.audittest import Cli, record, run, write_records

@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from neo4j import Driver
 
+from hub.keys.signing import PUBLIC_KEY_FILE, ensure_dev_signing_key
 from hub.settings import Settings
-from hub.signing_keys import PUBLIC_KEY_FILE, ensure_dev_signing_key
 from tests.hubtest import ACME, HubClient, audit_events, hub_client, token
 
 QUERY = '{ enterprise(uscc: "%s") { name } }' % ACME
@@ -110,7 +110,7 @@ async def test_tokens_with_wrong_claims_are_refused(
     client: HubClient, settings: Settings, claim: str, value: object
 ) -> None:
     ensure_dev_signing_key(settings.keys_dir)
-    from hub.signing_keys import PRIVATE_KEY_FILE, _load_private
+    from hub.keys.signing import PRIVATE_KEY_FILE, _load_private
 
     key = _load_private(settings.keys_dir / PRIVATE_KEY_FILE)
     forged = jwt.encode(_claims(settings, **{claim: value}), key, algorithm="EdDSA")

@@ -13,9 +13,9 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from hub import cli
-from hub.court_feed import entry_id, import_court_feed
+from hub.cli import main as cli
 from hub.errors import ImportRejected
+from hub.exchange.court_feed import entry_id, import_court_feed
 from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, WANG_WU, audit_events

@@ -20,15 +20,15 @@ from graphql import (
 )
 from neo4j import Driver
 
-from hub import cli
-from hub.edge_scopes import caller_scopes, edge_scopes
-from hub.policy import Policy, policy_dir, read_policy_texts
-from hub.policy_check import MATRIX_UNIT
-from hub.policy_source import CHECK_EVERY_SECONDS
-from hub.roles import PURPOSES, ROLES
+from hub.cli import main as cli
+from hub.federation.edge_scopes import caller_scopes, edge_scopes
+from hub.federation.subgraph import COMMITTED, subgraph_sdl
+from hub.policy.engine import Policy, policy_dir, read_policy_texts
+from hub.policy.lint import MATRIX_UNIT
+from hub.policy.roles import PURPOSES, ROLES
+from hub.policy.source import CHECK_EVERY_SECONDS
 from hub.services import schema_surface
 from hub.settings import Settings
-from hub.subgraph import COMMITTED, subgraph_sdl
 from schema.build import build_schema
 from tests.hubtest import hub_client
 

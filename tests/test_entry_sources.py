@@ -15,11 +15,11 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from hub import cli
-from hub.court_feed import entry_id, import_court_feed
+from hub.cli import main as cli
+from hub.exchange.court_feed import entry_id, import_court_feed
+from hub.exchange.recognition import recognise
 from hub.importing.run import import_file
 from hub.lifecycle.push_file import push_file
-from hub.list_recognition import recognise
 from hub.seeding import seed_city
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, TRADING, HubClient, audit_events, hub_client, token

@@ -14,8 +14,8 @@ import pytest
 from neo4j import Driver
 
 from graph.catalogue import load_catalogue
-from hub.exposure import FANOUT
 from hub.importing.run import import_file
+from hub.sanctions.exposure import FANOUT
 from hub.seeding.codes import random_identity_number, random_uscc
 from hub.settings import Settings
 from tests.hubtest import HubClient, audit_events, codes, hub_client

@@ -20,10 +20,10 @@ import pytest
 from neo4j import Driver
 
 from graph.local_neo4j import credentials_for
-from hub import cli
+from hub.cli import main as cli
+from hub.federation.subgraph import COMMITTED, subgraph_sdl
 from hub.importing.run import import_file
 from hub.settings import Settings
-from hub.subgraph import COMMITTED, subgraph_sdl
 from tests.fedtest import FEDERATION, run_node, serve_hub, serve_stack
 from tests.hubtest import ACME, DATA, TRADING, ZHANG_SAN, audit_events, hub_client, token
 

@@ -12,11 +12,11 @@ import pytest
 from neo4j import Driver
 
 from graph.catalogue import load_catalogue
-from hub.cli import main
+from hub.admin.stats import unit_stats
+from hub.cli.main import main
 from hub.clock import today
 from hub.importing.run import import_file
 from hub.settings import Settings
-from hub.stats import unit_stats
 from tests.hubtest import HubClient, audit_events, codes, hub_client, token
 from tests.test_check import ACME, CLEAN, _records
 

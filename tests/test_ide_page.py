@@ -1,6 +1,6 @@
 """The offline GraphiQL page: only local assets, every one of them served.
 
-The assets are built by ``make install`` (``hub/ide/build.sh``); if they are missing these
+The assets are built by ``make install`` (``hub/http/ide/build.sh``); if they are missing these
 tests fail on purpose rather than skip.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from hub.ide import page
-from hub.ide.page import ide_assets_present, ide_html, ide_routes
+from hub.http.ide import page
+from hub.http.ide.page import ide_assets_present, ide_html, ide_routes
 
 _REF = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"", re.IGNORECASE)
 _CONFIG = re.compile(r'<script type="application/json" id="ide-config">(.*?)</script>', re.S)
@@ -30,7 +30,7 @@ def _refs(html: str) -> list[str]:
 
 
 def test_assets_are_built() -> None:
-    assert ide_assets_present(), "IDE assets missing: run make install (hub/ide/build.sh)"
+    assert ide_assets_present(), "IDE assets missing: run make install (hub/http/ide/build.sh)"
 
 
 def test_page_references_only_local_assets() -> None:

@@ -13,10 +13,10 @@ from neo4j import Driver
 from neo4j.time import Date
 
 from graph.dump import GraphDump, dump_graph
-from hub.crypto import FieldCipher, Sealed, load_keyring
 from hub.errors import ImportRejected
 from hub.importing.rows import ID_NUMBER_FIELD
 from hub.importing.run import import_file
+from hub.keys.crypto import FieldCipher, Sealed, load_keyring
 from hub.settings import Settings
 
 ZHANG_SAN = "11010519491231002X"

@@ -11,10 +11,10 @@ import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from graph.local_neo4j import credentials_for
-from hub.crypto import KEYRING_FILE, FieldCipher, load_keyring
 from hub.errors import ConfigurationError
 from hub.importing.run import import_file
-from hub.key_rotation import prove_keys_open_the_data, rotate
+from hub.keys.crypto import KEYRING_FILE, FieldCipher, load_keyring
+from hub.keys.rotation import prove_keys_open_the_data, rotate
 from hub.settings import Settings
 from tests.hubtest import DATA, ZHANG_SAN, hub_client
 

@@ -1,5 +1,6 @@
 """``credit-hub export`` (R18): effective entries and exits as a signed snapshot that a
-receiving platform opens with the exporter's trusted key (hub/list_export.py, hub/snapshots.py)."""
+receiving platform opens with the exporter's trusted key (hub/exchange/export.py,
+hub/exchange/snapshots.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from hub import cli
-from hub.court_feed import entry_id, import_court_feed
+from hub.cli import main as cli
+from hub.exchange.court_feed import entry_id, import_court_feed
+from hub.exchange.snapshots import SnapshotRefused, load_trust, open_snapshot
 from hub.importing.run import import_file
 from hub.settings import Settings
-from hub.snapshots import SnapshotRefused, load_trust, open_snapshot
 from tests.hubtest import ACME, DATA, LI_SI, WANG_WU, audit_events
 
 

@@ -1,5 +1,5 @@
 """``credit-hub import --signed FILE --trust KEYS`` (R18): another platform's lists, verified
-before anything is written, recognised with their origin (hub/list_recognition.py)."""
+before anything is written, recognised with their origin (hub/exchange/recognition.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import orjson
 import pytest
 from neo4j import Driver
 
-from hub import cli
-from hub.court_feed import entry_id, import_court_feed
+from hub.cli import main as cli
+from hub.exchange.court_feed import entry_id, import_court_feed
+from hub.exchange.recognition import recognise
+from hub.exchange.snapshots import SnapshotRefused
 from hub.importing.run import import_file
-from hub.list_recognition import recognise
 from hub.settings import Settings
-from hub.snapshots import SnapshotRefused
 from tests.hubtest import ACME, DATA, LI_SI, audit_events
 
 COURT_CASE = entry_id("U-COURT-CY", "(2023)京0105执1234号")

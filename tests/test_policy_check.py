@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.policy import Policy, read_policy_texts
-from hub.policy_check import lint, matrix, matrix_markdown
+from hub.policy.engine import Policy, read_policy_texts
+from hub.policy.lint import lint, matrix, matrix_markdown
 from hub.services import schema_surface
 from schema.build import build_schema
 

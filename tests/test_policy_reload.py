@@ -10,8 +10,8 @@ from pathlib import Path
 from neo4j import Driver
 
 from hub.importing.run import import_file
-from hub.policy import policy_dir
-from hub.policy_source import CHECK_EVERY_SECONDS
+from hub.policy.engine import policy_dir
+from hub.policy.source import CHECK_EVERY_SECONDS
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, audit_events, codes, hub_client
 

@@ -13,9 +13,9 @@ import pytest
 from neo4j import Driver
 
 from hub.importing.run import import_file
-from hub.policy import Policy, policy_dir, read_policy_texts
-from hub.policy_check import lint
-from hub.policy_source import CHECK_EVERY_SECONDS
+from hub.policy.engine import Policy, policy_dir, read_policy_texts
+from hub.policy.lint import lint
+from hub.policy.source import CHECK_EVERY_SECONDS
 from hub.services import schema_surface
 from hub.settings import Settings
 from schema.build import build_schema

@@ -9,7 +9,7 @@ from pathlib import Path
 from neo4j import Driver
 
 from hub.importing.run import import_file
-from hub.policy import policy_dir
+from hub.policy.engine import policy_dir
 from hub.settings import Settings
 from tests.hubtest import ACME, DATA, audit_events, hub_client
 

@@ -1,4 +1,5 @@
-"""Signed list snapshots (R18, hub/snapshots.py): what a receiver refuses before writing."""
+"""Signed list snapshots (R18, hub/exchange/snapshots.py): what a receiver refuses before
+writing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.errors import BadInput
-from hub.snapshots import SnapshotRefused, load_trust, open_snapshot, public_key_text, seal
+from hub.exchange.snapshots import SnapshotRefused, load_trust, open_snapshot, public_key_text, seal
 
 ENTRY = {"id": "E-2021-0001", "list": "BLACK", "subject": {"uscc": "91110000600037341L"}}
 EXIT = {"id": "E-2020-0003", "exited_on": "2026-01-05", "exit_reason": "EXPIRED"}

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from hub.cli import main
+from hub.cli.main import main
 from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.hubtest import HubClient, audit_events, codes, hub_client

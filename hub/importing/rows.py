@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.loading import EnterpriseRow, EntryRow, PersonRow, RoleRow, ShareholdingRow, UnitRow
-from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.importing.records import (
     Enterprise,
     ListEntry,
@@ -24,6 +23,7 @@ from hub.importing.records import (
     SubjectRef,
     Unit,
 )
+from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.lifecycle.calendar import ScheduleMissing, report_deadline
 
 ID_NUMBER_FIELD = PERSON_ID_NUMBER  # the field name identity numbers are sealed under

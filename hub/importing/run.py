@@ -18,15 +18,15 @@ from graph import loading
 from graph.driver import open_driver
 from graph.loading import Tx
 from graph.vocabulary import SourceFeed
-from hub.crypto import FieldCipher, load_keyring
 from hub.errors import HubError, ImportRejected, Unavailable
 from hub.importing.consistency import Outside, check_file
 from hub.importing.fields import Problems
 from hub.importing.references import check_against_graph
 from hub.importing.rows import RowBuilder, Rows
 from hub.importing.validate import Parsed, parse_file
+from hub.keys.crypto import FieldCipher, load_keyring
+from hub.reading.sources import Source, file_batch
 from hub.settings import Settings
-from hub.sources import Source, file_batch
 
 _OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
@@ -83,7 +83,7 @@ def import_file(
     """Import ``path``; raise ``ImportRejected`` listing every bad line, having written nothing.
 
     Its entries record ``source`` (default: an ``IMPORT`` batch named by the file's digest).
-    ``guard`` runs first and last in the transaction (``hub.list_recognition``).
+    ``guard`` runs first and last in the transaction (``hub.exchange.recognition``).
     One explicit transaction, never re-run behind the caller's back: if Neo4j can not take it
     (too large, or a transient conflict), nothing is written and the error says what to do.
     """

@@ -16,7 +16,7 @@ from pathlib import Path
 import chinese_calendar
 
 from hub.errors import BadInput
-from hub.policy import policy_dir
+from hub.policy.engine import policy_dir
 
 REPORT_WITHIN_WORKING_DAYS = 5  # 自认定之日起5个工作日内报送 (R6)
 

@@ -14,9 +14,9 @@ from hub.lifecycle.proposals import Problem, Proposals
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.service import LifecycleService
 from hub.lifecycle.steps import Actor, Correction, Proposal, Step
-from hub.nodes import Node
-from hub.policy import Decisions
-from hub.shaping import Shaper
+from hub.policy.engine import Decisions
+from hub.reading.nodes import Node
+from hub.reading.shaping import Shaper
 
 OWNERS_ONLY = "only the identifying unit may act on its entries (谁认定、谁负责)"
 OPERATIONS = {

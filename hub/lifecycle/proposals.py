@@ -15,13 +15,13 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ListKind, SourceFeed
 from hub import input_bounds as bounds
-from hub.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
+from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.lifecycle.calendar import report_deadline
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
-from hub.sources import now
+from hub.reading.sources import now
 
 MAX_BATCH = 10_000
 WRITE_CHUNK = 1_000
@@ -66,7 +66,8 @@ class Proposals:
     async def propose(
         self, actor: Actor, proposals: list[Proposal], idempotency_key: str | None, batch: str
     ) -> list[dict[str, Any]]:
-        """``batch`` names the delivery the entries record as their source (hub/sources.py)."""
+        """``batch`` names the delivery the entries record as their source
+        (hub/reading/sources.py)."""
         if not proposals or len(proposals) > MAX_BATCH:
             raise BadInput("entries", f"between 1 and {MAX_BATCH} entries per request")
         today = self._clock()

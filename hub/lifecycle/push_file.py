@@ -16,13 +16,13 @@ from typing import Any
 
 from graph.driver import open_async_driver
 from graph.vocabulary import ListKind
-from hub.crypto import FieldCipher, load_keyring
 from hub.errors import BadInput, ImportRejected
+from hub.keys.crypto import FieldCipher, load_keyring
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
+from hub.reading.sources import file_batch
 from hub.settings import Settings
-from hub.sources import file_batch
 from hub.unit_codes import valid_unit_code
 
 _ALLOWED = {

@@ -27,7 +27,7 @@ from hub.errors import NotFound
 from hub.lifecycle import rules
 from hub.lifecycle.rules import EntryState, Refusal
 from hub.lifecycle.steps import Actor, Correction, Step
-from hub.sources import now
+from hub.reading.sources import now
 
 Authorize = Callable[[str, str], None]
 """``authorize(operation, owner_unit)`` raises Forbidden unless the policy allows it."""

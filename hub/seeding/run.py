@@ -23,11 +23,11 @@ from graph import loading
 from graph.driver import open_driver
 from graph.loading import Written
 from graph.vocabulary import SourceFeed
-from hub.crypto import FieldCipher, load_keyring
 from hub.importing.rows import RowBuilder, Rows
+from hub.keys.crypto import FieldCipher, load_keyring
+from hub.reading.sources import Source
 from hub.seeding.city import city_parts
 from hub.settings import Settings
-from hub.sources import Source
 
 TRANSACTION_ROWS = 5_000  # measured: 5k-row transactions load faster than 10k or 20k
 WRITERS = 2  # node parts loading at once (measured: see docs/check.md, "Figures")

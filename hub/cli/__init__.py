@@ -1,0 +1,3 @@
+"""The command line (`credit-hub`), one module per command group.
+The top layer: may import anything; nothing imports it.
+"""

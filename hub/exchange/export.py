@@ -1,0 +1,199 @@
+"""``credit-hub export``: a unit's or the city's effective entries as a signed snapshot (R18).
+
+The snapshot is the envelope of ``hub.exchange.snapshots`` signed with this platform's Ed25519 key
+(``CREDIT_HUB_DATA_DIR/keys/snapshot-ed25519.pem``, created on first use outside production).
+``--trust-entry`` prints the line a receiving platform puts in its trusted keys file.
+
+* Entries: ``ACTIVE`` entries whose validity has not run out (``valid_until`` null or not before
+  today), of one identifying unit (``--unit``) or of every unit.
+* Exits: with ``--since DATE``, the entries that exited on or after that date.
+* Subjects travel by USCC or identity number (opened from the ciphertext: the receiver must
+  recognise the person) and name, so every export is audited (``Cli.export``) with the
+  manifest's counts and digest, and refused when the audit store does not answer.
+* The sequence is the generation time in milliseconds: it increases without kept state, and a
+  receiver refuses any snapshot not newer than the last it took (``hub.exchange.snapshots``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from hub.errors import BadInput, ConfigurationError
+from hub.exchange.snapshots import public_key_text, seal
+from hub.settings import Settings
+
+SNAPSHOT_KEY_FILE = "snapshot-ed25519.pem"
+
+EXPORT_ENTRIES = """
+MATCH (l:ListEntry)-[:IDENTIFIED_BY]->(u:Unit)
+WHERE ($unit IS NULL OR u.code = $unit)
+  AND ((l.status = 'ACTIVE' AND (l.valid_until IS NULL OR l.valid_until >= $today))
+       OR ($since IS NOT NULL AND l.status = 'EXITED' AND l.exited_on >= $since))
+OPTIONAL MATCH (l)-[:CONCERNS]->(e:Enterprise)
+OPTIONAL MATCH (l)-[:CONCERNS]->(p:Person)
+RETURN l {.*} AS entry, u.code AS unit, e.uscc AS uscc, e.name AS enterprise_name,
+       p.id_number_ct AS id_ct, p.id_number_kid AS id_kid, p.name AS person_name
+ORDER BY l.id
+"""
+
+_EXPORTED = (
+    "id",
+    "list",
+    "status",
+    "domain",
+    "basis",
+    "legal_basis",
+    "act_date",
+    "identified_on",
+    "valid_from",
+    "valid_until",
+    "repairable",
+    "exit_reason",
+    "exited_on",
+)
+
+
+def platform_key(keys_dir: Path, *, create: bool) -> tuple[Ed25519PrivateKey, str]:
+    """This platform's snapshot signing key and its id (from the public key)."""
+    path = keys_dir / SNAPSHOT_KEY_FILE
+    if not path.exists():
+        if not create:
+            raise ConfigurationError(f"snapshot signing key {path} is missing")
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{path} is not an Ed25519 private key")
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return key, "snap-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+def export_snapshot(
+    settings: Settings, *, platform: str, unit: str | None, since: date | None, today: date
+) -> bytes:
+    from graph.driver import open_driver
+    from hub.importing.rows import ID_NUMBER_FIELD
+    from hub.keys.crypto import FieldCipher, Sealed, load_keyring
+
+    key, key_id = platform_key(settings.keys_dir, create=not settings.is_production)
+    cipher = FieldCipher(load_keyring(settings.keys_dir, create=False))
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            EXPORT_ENTRIES,
+            unit=unit,
+            since=since,
+            today=today,
+            database_=settings.neo4j_database,
+        )
+    entries: list[dict[str, Any]] = []
+    exits: list[dict[str, Any]] = []
+    for record in records:
+        item = {name: _plain(record["entry"].get(name)) for name in _EXPORTED}
+        item["unit"] = record["unit"]
+        if record["uscc"] is not None:
+            item["subject"] = {"uscc": record["uscc"], "name": record["enterprise_name"]}
+        else:
+            sealed = Sealed(record["id_ct"], record["id_kid"])
+            number = cipher.open(ID_NUMBER_FIELD, sealed)
+            item["subject"] = {"id_number": number, "name": record["person_name"]}
+        (exits if item["status"] == "EXITED" else entries).append(item)
+    now = datetime.now(UTC)
+    return seal(
+        key=key,
+        key_id=key_id,
+        platform=platform,
+        unit=unit,
+        sequence=int(now.timestamp() * 1000),
+        generated_at=now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        since=since.isoformat() if since else None,
+        until=today.isoformat(),
+        entries=entries,
+        exits=exits,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # neo4j.time.Date -> YYYY-MM-DD
+
+
+def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = sub.add_parser(
+        "export", help="a unit's or the city's effective entries as a signed snapshot (R18)"
+    )
+    export.add_argument("--platform", required=True, help="this platform's code, e.g. CITY-A")
+    export.add_argument("--unit", default=None, help="one identifying unit (default: all)")
+    export.add_argument("--since", default=None, help="include exits on or after YYYY-MM-DD")
+    export.add_argument("--out", "-o", type=Path, required=True)
+    export.add_argument(
+        "--trust-entry", action="store_true", help="print this platform's trusted-keys entry"
+    )
+    export.set_defaults(command=_export)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.audit.operations import ensure_recordable, operation_record, record_operation
+    from hub.clock import today
+
+    since = _day(args.since) if args.since else None
+    started = time.perf_counter()
+    ensure_recordable(settings, "Cli.export")
+    document = export_snapshot(
+        settings, platform=args.platform, unit=args.unit, since=since, today=today()
+    )
+    manifest = orjson.loads(document)["manifest"]
+    args.out.write_bytes(document)
+    details = {
+        "platform": args.platform,
+        "unit": args.unit,
+        "since": args.since,
+        "out": str(args.out),
+        "entries": manifest["counts"]["entries"],
+        "exits": manifest["counts"]["exits"],
+        "digest": manifest["digest"],
+        "sequence": manifest["sequence"],
+    }
+    record_operation(
+        settings,
+        operation_record("Cli.export", decision="ALLOWED", started=started, details=details),
+    )
+    print(
+        f"exported {manifest['counts']['entries']} entries, {manifest['counts']['exits']} exits "
+        f"to {args.out} (sequence {manifest['sequence']}, {manifest['digest']})",
+        file=sys.stderr,
+    )
+    if args.trust_entry:
+        key, key_id = platform_key(settings.keys_dir, create=False)
+        entry = {"id": key_id, "platform": args.platform, "public_key": public_key_text(key)}
+        print(orjson.dumps(entry).decode())
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput("--since", "must be a date YYYY-MM-DD") from None
+
+
+__all__ = ["export_snapshot", "install", "platform_key"]
