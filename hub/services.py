@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from graphql import GraphQLInt, GraphQLObjectType, get_named_type
 from neo4j import AsyncDriver
@@ -12,20 +10,34 @@ from neo4j import AsyncDriver
 from graph.audit.store import AuditStore
 from graph.driver import open_async_driver
 from graph.reader import GraphReader
+from hub.admin.desk import AdminDesk
+from hub.admin.stats import StatsDesk
+from hub.audit.disclosure import Disclosure
 from hub.audit.log import AuditLog
+from hub.audit.queries import AuditReads
 from hub.audit.signing import load_audit_signer
-from hub.auth import TokenVerifier
-from hub.clock import today
+from hub.auth import Caller, TokenVerifier
+from hub.clock import Clock, today
+from hub.context import RequestContext
 from hub.errors import ConfigurationError
 from hub.keys.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.keys.signing import ensure_dev_signing_key
 from hub.known_units import KnownUnits
+from hub.lifecycle.desk import ListDesk
+from hub.lifecycle.history import History
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
-from hub.policy.engine import ENTRY_SCOPE_UNIT, SchemaSurface, policy_dir
+from hub.lifecycle.steps import Actor
+from hub.policy.engine import ENTRY_SCOPE_UNIT, Policy, SchemaSurface, policy_dir
 from hub.policy.masking import Masker
 from hub.policy.quota import Quotas, read_quotas
 from hub.policy.source import PolicySource
+from hub.reading.reads import SubjectReads
+from hub.reading.shaping import Shaper
+from hub.reading.sources import request_batch
+from hub.sanctions.checks import CheckDesk
+from hub.sanctions.exposure import ExposureDesk
+from hub.sanctions.feedback import FeedbackDesk
 from hub.settings import Settings
 from schema.build import HubSchema, build_schema, root_object_types
 
@@ -46,10 +58,12 @@ class Hub:
     audit_log: AuditLog
     lifecycle: LifecycleService
     proposals: Proposals
+    clock: Clock
+    """The platform's day for every desk (``hub.clock``): the one place "today" comes from."""
 
     @classmethod
-    def build(cls, settings: Settings, clock: Callable[[], date] = today) -> Hub:
-        """``clock`` is the platform's calendar day for the lifecycle rules (tests move it)."""
+    def build(cls, settings: Settings, clock: Clock = today) -> Hub:
+        """``clock`` is the platform's calendar day for every desk (tests fix or move it)."""
         create_keys = not settings.is_production
         schema = build_schema(introspection=False)
         driver = open_async_driver(settings)
@@ -89,6 +103,80 @@ class Hub:
             audit_log=audit_log,
             lifecycle=LifecycleService(driver, settings.neo4j_database, clock),
             proposals=Proposals(driver, settings.neo4j_database, cipher, clock),
+            clock=clock,
+        )
+
+    def request_context(
+        self,
+        request_id: str,
+        caller: Caller,
+        purpose: str | None,
+        policy: Policy,
+        disclosure: Disclosure,
+    ) -> RequestContext:
+        """The desks of one request, every one of them, for this caller under ``policy``;
+        what they disclose is noted in ``disclosure`` (the request's audit record)."""
+        decisions = policy.decisions(caller.roles, caller.unit, purpose)
+        database = self.settings.neo4j_database
+        reader = GraphReader(self.driver, database)
+        audit_reader = GraphReader(self.audit_driver, database)
+        shaper = Shaper(decisions, self.cipher, self.masker, caller.unit, disclosure)
+        groups = frozenset(policy.purpose_groups.get(purpose or "", ()))
+        return RequestContext(
+            request_id=request_id,
+            caller=caller,
+            purpose=purpose,
+            decisions=decisions,
+            policy=policy,
+            disclosure=disclosure,
+            reads=SubjectReads(
+                reader,
+                shaper,
+                self.cipher,
+                self.clock,
+                decisions.entry_scope,
+                caller.unit,
+                disclosure.check_tally,
+            ),
+            lists=ListDesk(
+                Actor(caller.subject, caller.unit),
+                decisions,
+                shaper,
+                self.lifecycle,
+                self.proposals,
+                History(reader, self.clock),
+                request_batch(request_id),
+            ),
+            audit=AuditReads(
+                audit_reader,
+                self.cipher,
+                self.masker,
+                decisions,
+                caller,
+                disclosure,
+                self.settings.miss_rule,
+            ),
+            checks=CheckDesk(
+                reader, shaper, self.cipher, disclosure, caller.unit, groups, self.clock
+            ),
+            exposure=ExposureDesk(reader, shaper, self.cipher, disclosure, self.clock),
+            feedback=FeedbackDesk(
+                self.driver,
+                database,
+                reader,
+                audit_reader,
+                shaper,
+                decisions,
+                caller.subject,
+                caller.unit,
+                self.clock,
+                disclosure.check_tally,
+            ),
+            admin=AdminDesk(
+                self.driver, database, reader, shaper, self.policies, caller.subject, disclosure
+            ),
+            stats=StatsDesk(audit_reader, reader, shaper),
+            readers=(reader, audit_reader),
         )
 
     async def close(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.vocabulary import UnitKind
-from hub.reading.nodes import Node
+from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.types import _is
 
@@ -80,31 +80,20 @@ class PolicyReload:
 class AdminQuery:
     @strawberry.field(description="Every unit of the platform, by code.")
     async def units(self, info: Info) -> list[Unit]:
-        desk = info.context.admin
-        assert desk is not None
-        nodes: list[Node] = await desk.units()
-        return nodes  # type: ignore[return-value]
+        return Projected[Unit].each(await info.context.admin.units())
 
     @strawberry.field(description="The measures catalogue versions the graph holds.")
     async def measure_catalogue(self, info: Info) -> MeasureCatalogue:
-        desk = info.context.admin
-        assert desk is not None
-        node: Node = await desk.measure_catalogue()
-        return node  # type: ignore[return-value]
+        return Projected[MeasureCatalogue].one(await info.context.admin.measure_catalogue())
 
 
 @strawberry.type
 class AdminMutation:
     @strawberry.mutation(description="Register a unit, or change a known unit's name and kind.")
     async def register_unit(self, info: Info, unit: UnitInput) -> UnitRegistration:
-        desk = info.context.admin
-        assert desk is not None
-        node: Node = await desk.register_unit(unit.code, unit.name, unit.kind.value)
-        return node  # type: ignore[return-value]
+        node = await info.context.admin.register_unit(unit.code, unit.name, unit.kind.value)
+        return Projected[UnitRegistration].one(node)
 
     @strawberry.mutation(description="Re-read the policy files now, lint them, and apply them.")
     async def reload_policy(self, info: Info) -> PolicyReload:
-        desk = info.context.admin
-        assert desk is not None
-        node: Node = await desk.reload_policy()
-        return node  # type: ignore[return-value]
+        return Projected[PolicyReload].one(await info.context.admin.reload_policy())

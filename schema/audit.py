@@ -15,9 +15,8 @@ from typing import Annotated
 
 import strawberry
 
-from hub.audit.queries import AuditReads, EventFilters, Page, Window
-from hub.errors import Unavailable
-from hub.reading.nodes import Node
+from hub.audit.queries import EventFilters, Page, Window
+from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.inputs import SubjectInput
 from schema.queries import planner
@@ -122,13 +121,6 @@ class AuditAnomaly:
     events: list[str] = strawberry.field(description="Up to 20 records, as writer:seq.")
 
 
-def _audit(info: Info) -> AuditReads:
-    audit = info.context.audit
-    if audit is None:
-        raise Unavailable("the audit log can not be read")
-    return audit
-
-
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description="The audit log, newest first (privacy officers, admins).")
@@ -146,7 +138,7 @@ class AuditQuery:
         from_: From = None,
         to: To = None,
     ) -> AuditEventConnection:
-        audit = _audit(info)
+        audit = info.context.audit
         filters = EventFilters(
             subject=audit.subject(subject.uscc, subject.id_number) if subject else None,
             unit=unit,
@@ -156,10 +148,8 @@ class AuditQuery:
             decision=decision,
         )
         selection = planner(info).root_selection()
-        node: Node = await audit.events(
-            selection, filters, Window.of(from_, to), Page.of(first, after)
-        )
-        return node  # type: ignore[return-value]
+        node = await audit.events(selection, filters, Window.of(from_, to), Page.of(first, after))
+        return Projected[AuditEventConnection].one(node)
 
     @strawberry.field(description="Who looked a subject up: unit, role, time, purpose, what.")
     async def access_history(
@@ -171,13 +161,11 @@ class AuditQuery:
         from_: From = None,
         to: To = None,
     ) -> AccessRecordConnection:
-        audit = _audit(info)
+        audit = info.context.audit
         key = audit.subject(subject.uscc, subject.id_number)
         selection = planner(info).root_selection()
-        node: Node = await audit.history(
-            selection, key, Window.of(from_, to), Page.of(first, after)
-        )
-        return node  # type: ignore[return-value]
+        node = await audit.history(selection, key, Window.of(from_, to), Page.of(first, after))
+        return Projected[AccessRecordConnection].one(node)
 
     @strawberry.field(
         description="Your own access history (data_subject tokens): the units that looked you "
@@ -191,16 +179,16 @@ class AuditQuery:
         from_: From = None,
         to: To = None,
     ) -> AccessRecordConnection:
-        audit = _audit(info)
+        audit = info.context.audit
         selection = planner(info).root_selection()
-        node: Node = await audit.my_history(selection, Window.of(from_, to), Page.of(first, after))
-        return node  # type: ignore[return-value]
+        node = await audit.my_history(selection, Window.of(from_, to), Page.of(first, after))
+        return Projected[AccessRecordConnection].one(node)
 
     @strawberry.field(description="Anomaly flags over a window (default: the last 7 days).")
     async def audit_anomalies(
         self, info: Info, from_: From = None, to: To = None, first: int = 100
     ) -> list[AuditAnomaly]:
-        audit = _audit(info)
+        audit = info.context.audit
         selection = planner(info).root_selection()
-        nodes: list[Node] = await audit.anomalies(selection, Window.of(from_, to), first)
-        return nodes  # type: ignore[return-value]
+        nodes = await audit.anomalies(selection, Window.of(from_, to), first)
+        return Projected[AuditAnomaly].each(nodes)

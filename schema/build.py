@@ -90,11 +90,11 @@ class HubSchema(FederationSchema):
                 problems[index] = exc
                 keyed.append({"uscc": None, "id": None})
         enterprise, person = entity_selections(info)
-        nodes = await info.context.reads.entities(keyed, enterprise, person)  # type: ignore[arg-type]
+        nodes = await info.context.reads.entities(keyed, enterprise, person)
         answers: list[object] = list(nodes)
         for index, problem in problems.items():
             answers[index] = problem
-        return answers  # type: ignore[return-value]
+        return [FederationAny(answer) for answer in answers]
 
 
 def _refuse_beyond_cost(info: Info, representations: list[Any]) -> None:

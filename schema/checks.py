@@ -12,8 +12,8 @@ from enum import Enum
 
 import strawberry
 
-from hub.errors import BadInput, HubError
-from hub.reading.nodes import Node
+from hub.errors import BadInput
+from hub.reading.nodes import Projected
 from hub.sanctions.checks import SubjectKey, subject_key
 from schema.info import Info
 from schema.inputs import SubjectInput
@@ -167,10 +167,7 @@ def _key_or_problem(subject: SubjectInput, field: str) -> SubjectKey | BadInput:
 class CheckQuery:
     @strawberry.field(description="What the caller's unit must or may do about a subject.")
     async def check(self, info: Info, subject: SubjectInput) -> CheckResult:
-        desk = info.context.checks
-        assert desk is not None
-        node: Node = await desk.check(_key(subject, "subject"))
-        return node  # type: ignore[return-value]
+        return Projected[CheckResult].one(await info.context.checks.check(_key(subject, "subject")))
 
     @strawberry.field(
         description="Up to 1,000 checks in one round trip; input order; a bad item is null."
@@ -178,11 +175,8 @@ class CheckQuery:
     async def check_many(
         self, info: Info, subjects: list[SubjectInput]
     ) -> list[CheckResult | None]:
-        desk = info.context.checks
-        assert desk is not None
         keys = [_key_or_problem(s, f"subjects[{i}]") for i, s in enumerate(subjects)]
-        answers: list[Node | HubError] = list(await desk.check_many(keys))
-        return answers  # type: ignore[return-value]
+        return Projected[CheckResult].answers(await info.context.checks.check_many(keys))
 
     @strawberry.field(
         description="May this person become legal representative, principal, director, "
@@ -191,14 +185,10 @@ class CheckQuery:
     async def appointment_check(
         self, info: Info, subject: SubjectInput, post: RoleKind
     ) -> AppointmentCheck:
-        desk = info.context.checks
-        assert desk is not None
-        node: Node = await desk.appointment(_key(subject, "subject"), post.value)
-        return node  # type: ignore[return-value]
+        node = await info.context.checks.appointment(_key(subject, "subject"), post.value)
+        return Projected[AppointmentCheck].one(node)
 
     @strawberry.field(description="Listed subjects within 1..3 hops, with paths and dates.")
     async def exposure(self, info: Info, subject: SubjectInput, depth: int = 2) -> Exposure:
-        desk = info.context.exposure
-        assert desk is not None
-        node: Node = await desk.exposure(_key(subject, "subject"), depth)
-        return node  # type: ignore[return-value]
+        node = await info.context.exposure.exposure(_key(subject, "subject"), depth)
+        return Projected[Exposure].one(node)

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from hub.reading.nodes import Node
+from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.scalars import Date
 from schema.types import _is
@@ -48,19 +48,14 @@ class Feedback:
 class FeedbackMutation:
     @strawberry.mutation(description="Report what your unit did with a measure of an entry.")
     async def report_feedback(self, info: Info, feedback: FeedbackInput) -> Feedback:
-        desk = info.context.feedback
-        assert desk is not None
-        node: Node = await desk.report(
+        node = await info.context.feedback.report(
             str(feedback.entry_id), feedback.measure_code, feedback.outcome.value, feedback.note
         )
-        return node  # type: ignore[return-value]
+        return Projected[Feedback].one(node)
 
 
 @strawberry.type
 class FeedbackQuery:
     @strawberry.field(description="The feedback on one of your unit's entries.")
     async def entry_feedback(self, info: Info, entry_id: strawberry.ID) -> list[Feedback]:
-        desk = info.context.feedback
-        assert desk is not None
-        nodes: list[Node] = await desk.on_entry(str(entry_id))
-        return nodes  # type: ignore[return-value]
+        return Projected[Feedback].each(await info.context.feedback.on_entry(str(entry_id)))

@@ -17,6 +17,7 @@ import strawberry
 from graph.vocabulary import ExitReason
 from graph.vocabulary import ListKind as ListKindValue
 from hub.lifecycle.steps import Correction, Proposal, Step
+from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.inputs import SubjectInput
 from schema.scalars import Date
@@ -329,34 +330,41 @@ class LifecycleMutation:
     async def propose_entry(
         self, info: Info, entry: EntryProposalInput, idempotency_key: str | None = None
     ) -> ProposeEntryResult:
-        return await info.context.lists.propose_one(_proposal(entry), idempotency_key)  # type: ignore[return-value]
+        node = await info.context.lists.propose_one(_proposal(entry), idempotency_key)
+        return Projected[ProposeEntryResult].one(node)
 
     @strawberry.mutation(description="Push up to 10,000 entries; all or nothing.")
     async def push_entries(
         self, info: Info, entries: list[EntryProposalInput], idempotency_key: str | None = None
     ) -> PushEntriesResult:
         proposals = [_proposal(e) for e in entries]
-        return await info.context.lists.push(proposals, idempotency_key)  # type: ignore[return-value]
+        return Projected[PushEntriesResult].one(
+            await info.context.lists.push(proposals, idempotency_key)
+        )
 
     @strawberry.mutation(description="Put a candidate on public notice (公示; always for red).")
     async def start_public_notice(self, info: Info, input: PublicNoticeInput) -> StepResult:
         step = _step(input, "startPublicNotice", notice_until=_day(input.notice_until))
-        return await info.context.lists.step("start_public_notice", step)  # type: ignore[return-value]
+        return Projected[StepResult].one(await info.context.lists.step("start_public_notice", step))
 
     @strawberry.mutation(description="Record prior notice to a natural person (事前告知, R4).")
     async def give_prior_notice(self, info: Info, input: PriorNoticeInput) -> StepResult:
         notified = _day(input.notified_on) if input.notified_on else None
         step = _step(input, "givePriorNotice", notified_on=notified)
-        return await info.context.lists.step("give_prior_notice", step)  # type: ignore[return-value]
+        return Projected[StepResult].one(await info.context.lists.step("give_prior_notice", step))
 
     @strawberry.mutation(description="The entry takes effect (R3 re-checked; R4, R5, R7b follow).")
     async def confirm_entry(self, info: Info, input: StepInput) -> StepResult:
-        return await info.context.lists.step("confirm", _step(input, "confirm"))  # type: ignore[return-value]
+        return Projected[StepResult].one(
+            await info.context.lists.step("confirm", _step(input, "confirm"))
+        )
 
     @strawberry.mutation(description="An objection suspends the entry's measures (R22).")
     async def raise_objection(self, info: Info, input: ObjectionInput) -> ObjectionResult:
         step = _step(input, "raiseObjection", reason=input.grounds, evidence=tuple(input.materials))
-        return await info.context.lists.step("raise_objection", step)  # type: ignore[return-value]
+        return Projected[ObjectionResult].one(
+            await info.context.lists.step("raise_objection", step)
+        )
 
     @strawberry.mutation(
         description="Upheld: corrected or exited as listed in error; rejected: back in force."
@@ -372,23 +380,25 @@ class LifecycleMutation:
                 act_date=_day(c.act_date) if c.act_date else None,
             )
         step = Step("", "decideObjection", idempotency_key=input.idempotency_key, note=input.note)
-        return await info.context.lists.decide_objection(  # type: ignore[return-value]
+        node = await info.context.lists.decide_objection(
             str(input.objection_id), input.outcome.value, step, correction
         )
+        return Projected[StepResult].one(node)
 
     @strawberry.mutation(description="A credit repair application with materials (R21).")
     async def apply_for_repair(self, info: Info, input: RepairApplicationInput) -> RepairResult:
         step = _step(
             input, "applyForRepair", reason=input.statement, evidence=tuple(input.materials)
         )
-        return await info.context.lists.step("apply_for_repair", step)  # type: ignore[return-value]
+        return Projected[RepairResult].one(await info.context.lists.step("apply_for_repair", step))
 
     @strawberry.mutation(description="Approve (the entry ends early, R8b) or reject a repair.")
     async def decide_repair(self, info: Info, input: RepairDecisionInput) -> StepResult:
         step = Step("", "decideRepair", idempotency_key=input.idempotency_key, note=input.note)
-        return await info.context.lists.decide_repair(
+        node = await info.context.lists.decide_repair(
             str(input.application_id), input.approve, step
-        )  # type: ignore[return-value]
+        )
+        return Projected[StepResult].one(node)
 
     @strawberry.mutation(
         description="Exit declared by the unit: standard changed, or red rewards misused."
@@ -397,20 +407,21 @@ class LifecycleMutation:
         from graph.vocabulary import ExitReason as Reason
 
         step = _step(input, "exitEntry", exit_reason=Reason(str(input.reason)))
-        return await info.context.lists.step("exit_entry", step)  # type: ignore[return-value]
+        return Projected[StepResult].one(await info.context.lists.step("exit_entry", step))
 
 
 @strawberry.type
 class LifecycleQuery:
     @strawberry.field(description="An entry with every step, objection and repair (R9).")
     async def entry_history(self, info: Info, id: strawberry.ID) -> EntryHistory | None:
-        return await info.context.lists.history(str(id))  # type: ignore[return-value]
+        return Projected[EntryHistory].maybe(await info.context.lists.history(str(id)))
 
     @strawberry.field(description="What an entry was on a given day.")
     async def entry_status_at(
         self, info: Info, id: strawberry.ID, date: Date
     ) -> EntryStatusAt | None:
-        return await info.context.lists.status_at(str(id), _day(date))  # type: ignore[return-value]
+        node = await info.context.lists.status_at(str(id), _day(date))
+        return Projected[EntryStatusAt].maybe(node)
 
 
 def _day(value: Any) -> Any:

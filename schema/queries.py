@@ -9,7 +9,8 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLObjectType
 
-from hub.reading.nodes import Node
+from graph.selection import Selection
+from hub.reading.nodes import Projected
 from hub.reading.planning import Planner
 from schema.info import Info
 from schema.types import Enterprise, Person
@@ -25,17 +26,15 @@ class SubjectQuery:
     @strawberry.field(description="An enterprise by its unified social credit code.")
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
         selection = planner(info).root_selection()
-        node: Node | None = await info.context.reads.enterprise(uscc, selection)
-        return node  # type: ignore[return-value]
+        return Projected[Enterprise].maybe(await info.context.reads.enterprise(uscc, selection))
 
     @strawberry.field(description="A person by resident identity number (exact match only).")
     async def person(self, info: Info, id_number: str) -> Person | None:
         selection = planner(info).root_selection()
-        node: Node | None = await info.context.reads.person(id_number, selection)
-        return node  # type: ignore[return-value]
+        return Projected[Person].maybe(await info.context.reads.person(id_number, selection))
 
 
-def entity_selections(info: Info) -> tuple[object, object]:
+def entity_selections(info: Info) -> tuple[Selection, Selection]:
     schema = info._raw_info.schema
     plan = planner(info)
     enterprise_type = schema.get_type("Enterprise")

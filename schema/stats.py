@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from hub.audit.queries import Window
-from hub.reading.nodes import Node
+from hub.reading.nodes import Projected
 from schema.audit import From, To
 from schema.info import Info
 from schema.scalars import Date
@@ -57,10 +57,7 @@ class UnitReporting:
 class StatsQuery:
     @strawberry.field(description="Per unit: checks, hits, feedback and its delay (R24).")
     async def unit_stats(self, info: Info, from_: From = None, to: To = None) -> list[UnitStats]:
-        desk = info.context.stats
-        assert desk is not None
-        nodes: list[Node] = await desk.per_unit(Window.of(from_, to))
-        return nodes  # type: ignore[return-value]
+        return Projected[UnitStats].each(await info.context.stats.per_unit(Window.of(from_, to)))
 
     @strawberry.field(
         description="Per identifying unit: entries reported on the days from..to (both "
@@ -72,7 +69,4 @@ class StatsQuery:
         from_: Annotated[Date | None, strawberry.argument(name="from")] = None,
         to: Date | None = None,
     ) -> list[UnitReporting]:
-        desk = info.context.stats
-        assert desk is not None
-        nodes: list[Node] = await desk.reporting(from_, to)
-        return nodes  # type: ignore[return-value]
+        return Projected[UnitReporting].each(await info.context.stats.reporting(from_, to))

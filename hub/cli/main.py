@@ -269,12 +269,13 @@ def _expire(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
     from graph.driver import open_async_driver
+    from hub.clock import today
     from hub.lifecycle.expiry import expire_due
 
     async def run() -> str:
         driver = open_async_driver(settings)
         try:
-            return str(await expire_due(driver, settings.neo4j_database))
+            return str(await expire_due(driver, settings.neo4j_database, today))
         finally:
             await driver.close()
 

@@ -19,30 +19,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from graph.reader import GraphReader
 from graph.round_trips import counting
-from hub.admin.desk import AdminDesk
-from hub.admin.stats import StatsDesk
 from hub.audit.disclosure import Disclosure
 from hub.audit.log import AuditRecord, audit_time
-from hub.audit.queries import AuditReads
 from hub.audit.variables import request_inputs
 from hub.auth import Caller
-from hub.clock import today
-from hub.context import RequestContext
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.http.error_output import error_body, format_graphql_error
 from hub.keys.crypto import FieldCipher
-from hub.lifecycle.desk import ListDesk
-from hub.lifecycle.history import History
-from hub.lifecycle.steps import Actor
 from hub.policy.roles import PURPOSES
-from hub.reading.reads import SubjectReads
-from hub.reading.shaping import Shaper
-from hub.reading.sources import request_batch
-from hub.sanctions.checks import CheckDesk
-from hub.sanctions.exposure import ExposureDesk
-from hub.sanctions.feedback import FeedbackDesk
 from hub.services import Hub
 from hub.settings import Settings
 from schema.budget import RequestBudget, request_budget
@@ -122,77 +107,10 @@ class GraphQLEndpoint:
     ) -> dict[str, Any]:
         hub = self._hub
         policy = await hub.policies.current()
-        decisions = policy.decisions(caller.roles, caller.unit, outcome.purpose)
-        outcome.policy_version = decisions.policy_version
-        reader = GraphReader(hub.driver, hub.settings.neo4j_database)
-        audit_reader = GraphReader(hub.audit_driver, hub.settings.neo4j_database)
-        shaper = Shaper(decisions, hub.cipher, hub.masker, caller.unit, outcome.disclosure)
-        desk = ListDesk(
-            Actor(caller.subject, caller.unit),
-            decisions,
-            shaper,
-            hub.lifecycle,
-            hub.proposals,
-            History(reader),
-            request_batch(outcome.request_id),
+        context = hub.request_context(
+            outcome.request_id, caller, outcome.purpose, policy, outcome.disclosure
         )
-        context = RequestContext(
-            request_id=outcome.request_id,
-            caller=caller,
-            purpose=outcome.purpose,
-            decisions=decisions,
-            policy=policy,
-            reads=SubjectReads(
-                reader,
-                shaper,
-                hub.cipher,
-                decisions.entry_scope,
-                caller.unit,
-                outcome.disclosure.check_tally,
-            ),
-            lists=desk,
-            disclosure=outcome.disclosure,
-            audit=AuditReads(
-                audit_reader,
-                hub.cipher,
-                hub.masker,
-                decisions,
-                caller,
-                outcome.disclosure,
-                hub.settings.miss_rule,
-            ),
-            checks=CheckDesk(
-                reader,
-                shaper,
-                hub.cipher,
-                outcome.disclosure,
-                caller.unit,
-                frozenset(policy.purpose_groups.get(outcome.purpose or "", ())),
-            ),
-            exposure=ExposureDesk(reader, shaper, hub.cipher, outcome.disclosure),
-            feedback=FeedbackDesk(
-                hub.driver,
-                hub.settings.neo4j_database,
-                reader,
-                audit_reader,
-                shaper,
-                decisions,
-                caller.subject,
-                caller.unit,
-                today,
-                outcome.disclosure.check_tally,
-            ),
-            admin=AdminDesk(
-                hub.driver,
-                hub.settings.neo4j_database,
-                reader,
-                shaper,
-                hub.policies,
-                caller.subject,
-                outcome.disclosure,
-            ),
-            stats=StatsDesk(audit_reader, reader, shaper),
-        )
+        outcome.policy_version = context.decisions.policy_version
         is_admin = "admin" in caller.roles
         schema = hub.admin_schema if is_admin else hub.schema
         writes = counting()
@@ -208,7 +126,7 @@ class GraphQLEndpoint:
             raise BadInput("operationName", "names no operation of the document") from None
         except InvalidOperationTypeError:
             raise BadInput("query", "only queries and mutations are served") from None
-        outcome.round_trips = reader.round_trips + audit_reader.round_trips + writes.count
+        outcome.round_trips = context.round_trips() + writes.count
         body: dict[str, Any] = {}
         if result.errors:
             errors = [

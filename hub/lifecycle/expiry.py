@@ -7,14 +7,12 @@ step that re-checks the entry, so an exit another host recorded first is skipped
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from neo4j import AsyncDriver
 
 from graph import lifecycle_store as store
-from hub.clock import today as platform_today
+from hub.clock import Clock
 from hub.lifecycle.service import LifecycleService
 from hub.lifecycle.steps import Actor
 
@@ -32,9 +30,7 @@ class ExpirySummary:
         return f"{self.expired} entries expired, {self.skipped} already handled elsewhere"
 
 
-async def expire_due(
-    driver: AsyncDriver, database: str, clock: Callable[[], date] = platform_today
-) -> ExpirySummary:
+async def expire_due(driver: AsyncDriver, database: str, clock: Clock) -> ExpirySummary:
     service = LifecycleService(driver, database, clock)
     due = expired = skipped = 0
     seen: set[str] = set()

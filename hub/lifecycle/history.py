@@ -8,15 +8,16 @@ from typing import Any
 from graph.lifecycle_store import ENTRY_HISTORY
 from graph.reader import GraphReader
 from graph.vocabulary import EntryStatus
-from hub.clock import PLATFORM_ZONE, today
+from hub.clock import PLATFORM_ZONE, Clock
 
 
 class History:
-    def __init__(self, reader: GraphReader) -> None:
+    def __init__(self, reader: GraphReader, clock: Clock) -> None:
         self._reader = reader
+        self._clock = clock
 
     async def of(self, entry_id: str) -> dict[str, Any] | None:
-        rows = await self._reader.rows(ENTRY_HISTORY, {"id": entry_id, "today": today()})
+        rows = await self._reader.rows(ENTRY_HISTORY, {"id": entry_id, "today": self._clock()})
         if not rows:
             return None
         row = rows[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ListKind, SourceFeed
 from hub import input_bounds as bounds
+from hub.clock import Clock
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
@@ -56,7 +56,7 @@ def batch_rejected(problems: list[Problem]) -> Refusal:
 
 class Proposals:
     def __init__(
-        self, driver: AsyncDriver, database: str, cipher: FieldCipher, clock: Callable[[], date]
+        self, driver: AsyncDriver, database: str, cipher: FieldCipher, clock: Clock
     ) -> None:
         self._driver = driver
         self._database = database

@@ -16,6 +16,7 @@ from typing import Any
 
 from graph.driver import open_async_driver
 from graph.vocabulary import ListKind
+from hub.clock import Clock, today
 from hub.errors import BadInput, ImportRejected
 from hub.keys.crypto import FieldCipher, load_keyring
 from hub.lifecycle.proposals import Proposals
@@ -90,8 +91,11 @@ def _day(fields: dict[str, Any], name: str, *, required: bool = False) -> date |
         raise BadInput(name, f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-def push_file(settings: Settings, path: Path, unit: str, user: str) -> int:
-    """Returns the number of entries proposed; raises ImportRejected naming every bad line."""
+def push_file(settings: Settings, path: Path, unit: str, user: str, clock: Clock = today) -> int:
+    """Returns the number of entries proposed; raises ImportRejected naming every bad line.
+
+    The command's own wiring (settings to driver and keys), so the system clock is its default.
+    """
     unit = valid_unit_code(unit, "--unit")  # never a policy keyword (issue 12)
     proposals = read_proposals(path)
     batch = file_batch(path.read_bytes())
@@ -100,7 +104,7 @@ def push_file(settings: Settings, path: Path, unit: str, user: str) -> int:
     async def run() -> int:
         driver = open_async_driver(settings)
         try:
-            desk = Proposals(driver, settings.neo4j_database, cipher, _today)
+            desk = Proposals(driver, settings.neo4j_database, cipher, clock)
             entries = await desk.propose(Actor(user, unit), proposals, None, batch)
         except Refusal as refusal:
             raise ImportRejected(
@@ -111,9 +115,3 @@ def push_file(settings: Settings, path: Path, unit: str, user: str) -> int:
         return len(entries)
 
     return asyncio.run(run())
-
-
-def _today() -> date:
-    from hub.clock import today
-
-    return today()

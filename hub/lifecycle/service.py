@@ -22,7 +22,7 @@ from neo4j.exceptions import ConstraintError
 
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ExitReason, ListKind, SourceFeed
-from hub.clock import today as platform_today
+from hub.clock import Clock
 from hub.errors import NotFound
 from hub.lifecycle import rules
 from hub.lifecycle.rules import EntryState, Refusal
@@ -50,9 +50,7 @@ Planner = Callable[[EntryState, date], StepPlan]
 
 
 class LifecycleService:
-    def __init__(
-        self, driver: AsyncDriver, database: str, clock: Callable[[], date] = platform_today
-    ) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, clock: Clock) -> None:
         self._driver = driver
         self._database = database
         self._clock = clock

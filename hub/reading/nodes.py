@@ -7,9 +7,12 @@ the one place field-level denial happens, for every field of every type.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar, cast
 
-from hub.errors import Forbidden
+from hub.errors import Forbidden, HubError
+
+T = TypeVar("T")
 
 
 class Node(dict[str, Any]):
@@ -24,3 +27,30 @@ def read_field(source: Any, name: str) -> Any:
     if isinstance(source, dict):
         return source[name]
     return getattr(source, name)
+
+
+class Projected(Generic[T]):
+    """Projected maps answered as the strawberry type ``T`` a resolver declares.
+
+    The one place a ``Node`` is declared to be its GraphQL type, and why that holds: strawberry
+    reads every field of ``T`` from the map through ``read_field`` (the schema's default
+    resolver, so a denied field raises FORBIDDEN), and a union picks its member by the map's
+    ``__typename`` (the types' ``is_type_of``). ``T`` may be a union: ``Projected[StepResult]``.
+    """
+
+    @classmethod
+    def one(cls, node: Node) -> T:
+        return cast(T, node)
+
+    @classmethod
+    def maybe(cls, node: Node | None) -> T | None:
+        return None if node is None else cast(T, node)
+
+    @classmethod
+    def each(cls, nodes: Iterable[Node]) -> list[T]:
+        return cast(list[T], list(nodes))
+
+    @classmethod
+    def answers(cls, items: Iterable[Node | HubError]) -> list[T | None]:
+        """Items in order; an error in an item's place is GraphQL's null with that error."""
+        return cast(list[T | None], list(items))

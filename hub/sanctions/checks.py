@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from graph.checks import CHECK_SUBJECTS
 from graph.reader import GraphReader
 from hub.audit.disclosure import Disclosure
-from hub.clock import today
+from hub.clock import Clock
 from hub.errors import BadInput
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
@@ -70,6 +71,7 @@ class CheckDesk:
         disclosure: Disclosure,
         unit: str,
         purpose_groups: frozenset[str],
+        clock: Clock,
     ) -> None:
         self._reader = reader
         self._shaper = shaper
@@ -77,6 +79,7 @@ class CheckDesk:
         self._disclosure = disclosure
         self._unit = unit
         self._narrowed = _narrowing(purpose_groups)
+        self._clock = clock
 
     async def check(self, subject: SubjectKey) -> Node:
         answers = await self.check_many([subject])
@@ -91,12 +94,13 @@ class CheckDesk:
         if not subjects:
             return []
         keyed = [self._parameter(index, item) for index, item in enumerate(subjects)]
+        day = self._clock()
         rows = await self._reader.rows(
-            CHECK_SUBJECTS, {"subjects": keyed, "unit": self._unit, "today": today()}
+            CHECK_SUBJECTS, {"subjects": keyed, "unit": self._unit, "today": day}
         )
         answers: list[Node | BadInput] = []
         for row, item in zip(rows, subjects, strict=True):
-            answers.append(item if isinstance(item, BadInput) else self._answer(row))
+            answers.append(item if isinstance(item, BadInput) else self._answer(row, day))
         return answers
 
     def _tally(self, hit: bool) -> None:
@@ -118,7 +122,7 @@ class CheckDesk:
             raise BadInput("subject", "an appointment check is about a person: give idNumber")
         rows = await self._reader.rows(
             CHECK_SUBJECTS,
-            {"subjects": [self._parameter(0, subject)], "unit": self._unit, "today": today()},
+            {"subjects": [self._parameter(0, subject)], "unit": self._unit, "today": self._clock()},
         )
         row = rows[0]
         self._note(row)
@@ -147,7 +151,7 @@ class CheckDesk:
     def _shown(self, entry_ids: Iterable[str]) -> None:
         self._disclosure.subjects.update(f"ListEntry:{entry_id}" for entry_id in entry_ids)
 
-    def _answer(self, row: dict[str, Any]) -> Node:
+    def _answer(self, row: dict[str, Any], day: date) -> Node:
         self._note(row)
         own: list[dict[str, Any]] = row["own"]
         reached: list[dict[str, Any]] = row["reached"]
@@ -166,7 +170,7 @@ class CheckDesk:
             row,
             lambda measure: self._applies(measure, unit_kind),
             clean=bool(row["found"]) and found_verdict in ("CLEAR", "REWARDED"),
-            on=today(),
+            on=day,
         )
         return self._shaper.restrict(
             "CheckResult",

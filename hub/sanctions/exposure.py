@@ -12,7 +12,7 @@ from typing import Any
 from graph.exposure import EXPOSURE
 from graph.reader import GraphReader
 from hub.audit.disclosure import Disclosure
-from hub.clock import today
+from hub.clock import Clock
 from hub.errors import BadInput
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.lookups import note_lookup
@@ -29,12 +29,18 @@ MAX_WALKS = 2000
 
 class ExposureDesk:
     def __init__(
-        self, reader: GraphReader, shaper: Shaper, cipher: FieldCipher, disclosure: Disclosure
+        self,
+        reader: GraphReader,
+        shaper: Shaper,
+        cipher: FieldCipher,
+        disclosure: Disclosure,
+        clock: Clock,
     ) -> None:
         self._reader = reader
         self._shaper = shaper
         self._cipher = cipher
         self._disclosure = disclosure
+        self._clock = clock
 
     async def exposure(self, subject: SubjectKey, depth: int) -> Node:
         if not 1 <= depth <= MAX_DEPTH:
@@ -52,7 +58,7 @@ class ExposureDesk:
                 "depth": depth,
                 "fanout": FANOUT,
                 "max_walks": MAX_WALKS,
-                "today": today(),
+                "today": self._clock(),
             },
         )
         note_lookup(self._disclosure.check_tally, bool(rows))

@@ -15,8 +15,6 @@ the entry, the measure and the reporting unit's kind; reading is one round trip.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -24,6 +22,7 @@ from neo4j import AsyncDriver
 from graph.feedback import ENTRY_FEEDBACK, ENTRY_SHOWN, REPORT_FEEDBACK
 from graph.reader import GraphReader
 from graph.round_trips import note_statement
+from hub.clock import Clock
 from hub.errors import BadInput, Forbidden, NotFound
 from hub.policy.engine import Decisions
 from hub.reading.nodes import Node
@@ -53,7 +52,7 @@ class FeedbackDesk:
         decisions: Decisions,
         user: str,
         unit: str,
-        clock: Callable[[], date],
+        clock: Clock,
         tally: dict[str, int],
     ) -> None:
         self._driver = driver
