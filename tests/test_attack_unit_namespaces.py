@@ -268,7 +268,12 @@ def test_an_import_naming_a_keyword_unit_is_rejected_whole(
     path.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
     with pytest.raises(ImportRejected) as rejected:
         import_file(settings, path)
-    problems = [p for p in rejected.value.problems if "must be a unit code" in p]
+    # the unit-code grammar, or for a control character the input bounds, refuse both lines
+    problems = [
+        p
+        for p in rejected.value.problems
+        if "must be a unit code" in p or "control or invisible characters" in p
+    ]
     assert [p.split(":")[0:2] for p in problems] == [["line 1", " code"], ["line 3", " unit"]]
     assert units(graph) == []
 
