@@ -51,11 +51,11 @@ from bench.http_load import LoadResult, run_load
 from graph import local_neo4j
 from graph.audit.scan import AuditScan
 from graph.audit.store import apply_audit_schema
+from graph.audit.stored import payload_content
 from graph.model import migrate
 from graph.queries import SAMPLE_ENTERPRISE_KEYS
 from hub.audit.log import AuditRecord
 from hub.audit.signing import load_audit_keys
-from hub.audit.stored import payload_content
 from hub.audit.verify_store import verify_store
 from hub.keys.signing import mint_token
 from hub.settings import Settings

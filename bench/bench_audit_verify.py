@@ -132,7 +132,7 @@ def verify_once(path: Path, keys: AuditKeys) -> tuple[float, int]:
 def _load(driver: Any, chains: list[list[Any]], signer: AuditSigner) -> None:
     """Wipe the graph and store the chains in it, sealed like a hub would seal them."""
     from graph.audit.store import append_sync
-    from hub.audit.stored import node_of
+    from graph.audit.stored import node_of
 
     with driver.session(database="neo4j") as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()

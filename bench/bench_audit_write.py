@@ -2,7 +2,7 @@
 
 Writes ``--records`` realistic records (bench.bench_audit_verify's) as batches of 1 and of 4
 with the hub's own statements (and, for comparison, the same records with every field a
-property, as they were stored before hub/audit/stored.py: ``all props``; scratch nodes that
+property, as they were stored before graph/audit/stored.py: ``all props``; scratch nodes that
 ``audit verify`` would not accept), and a trivial one-property write as the floor, the variants
 interleaved for ``--rounds`` rounds; prints Neo4j's CPU (from /proc of the local Neo4j whose
 data dir is given) and this client's CPU per record. Use a scratch Neo4j: it adds records.
@@ -28,15 +28,15 @@ from neo4j import AsyncGraphDatabase
 from bench.bench_audit_verify import _records
 from graph import local_neo4j
 from graph.audit.store import WRITE_AUDIT_BATCH, WRITE_LINKED_AUDIT_BATCH
+from graph.audit.stored import node_of
 from hub.audit.chain import Chain
-from hub.audit.stored import node_of
 
 TRIVIAL = "UNWIND $events AS event CREATE (:AuditWriteProbe {seq: event.seq})"
 STATEMENTS: dict[str, LiteralString] = {
     "trivial write (floor)": TRIVIAL,
     "audit batch": WRITE_AUDIT_BATCH,
     "audit batch, linked": WRITE_LINKED_AUDIT_BATCH,
-    # every field a property, as records were stored before hub/audit/stored.py (comparison)
+    # every field a property, as records were stored before graph/audit/stored.py (comparison)
     "audit batch, all props": WRITE_AUDIT_BATCH,
 }
 

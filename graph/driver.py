@@ -1,35 +1,65 @@
-"""Opening drivers from settings: the only place that knows how to reach Neo4j."""
+"""Opening drivers: the only place that knows how to reach Neo4j.
+
+It takes what it needs as a small protocol (``Neo4jAccess``: URI, user, password, data dir), so
+the graph layer knows nothing of the hub's settings; ``hub.settings.Settings`` is one such access.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
 
 from graph.local_neo4j import credentials_for
-from hub.settings import Settings
 
 
-def auth_for(settings: Settings, uri: str) -> tuple[str, str] | None:
+class Password(Protocol):
+    """A password that does not print (``hub.settings.Secret``): its ``value`` is the text."""
+
+    @property
+    def value(self) -> str: ...
+
+
+class Neo4jAccess(Protocol):
+    """How to reach Neo4j: the default URI, the credentials, and the data dir where a local
+    instance keeps its generated password."""
+
+    @property
+    def neo4j_uri(self) -> str: ...
+
+    @property
+    def neo4j_user(self) -> str: ...
+
+    @property
+    def neo4j_password(self) -> Password: ...
+
+    @property
+    def data_dir(self) -> Path: ...
+
+
+def auth_for(access: Neo4jAccess, uri: str) -> tuple[str, str] | None:
     """The credentials given, else those of the local Neo4j serving ``uri`` (its generated
     password, 0600 under its data dir), else none (and Neo4j refuses)."""
-    if settings.neo4j_password.value:
-        return (settings.neo4j_user, settings.neo4j_password.value)
-    return credentials_for(uri, settings.data_dir)
+    if access.neo4j_password.value:
+        return (access.neo4j_user, access.neo4j_password.value)
+    return credentials_for(uri, access.data_dir)
 
 
-def open_driver(settings: Settings, uri: str | None = None) -> Driver:
+def open_driver(access: Neo4jAccess, uri: str | None = None) -> Driver:
     """A synchronous driver, for the command line (migrate, seed, import)."""
+    target = uri or access.neo4j_uri
     return GraphDatabase.driver(
-        uri or settings.neo4j_uri,
-        auth=auth_for(settings, uri or settings.neo4j_uri),
-        notifications_min_severity="OFF",
+        target, auth=auth_for(access, target), notifications_min_severity="OFF"
     )
 
 
-def open_async_driver(settings: Settings, uri: str | None = None) -> AsyncDriver:
+def open_async_driver(access: Neo4jAccess, uri: str | None = None) -> AsyncDriver:
     """The async driver the hub serves with; a ``neo4j://`` URI routes reads to followers."""
+    target = uri or access.neo4j_uri
     return AsyncGraphDatabase.driver(
-        uri or settings.neo4j_uri,
-        auth=auth_for(settings, uri or settings.neo4j_uri),
+        target,
+        auth=auth_for(access, target),
         max_connection_pool_size=64,
         connection_acquisition_timeout=5.0,
         notifications_min_severity="OFF",

@@ -48,7 +48,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
-from hub.errors import HubError
+from graph.errors import LocalNeo4jError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 7687
@@ -92,10 +92,6 @@ _HEAP_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
 _JAVA_VERSION_RE = re.compile(r'version "(\d+)(?:\.(\d+))?')
 _LOCAL_URI_RE = re.compile(r"^(?:bolt|neo4j)://(?:127\.0\.0\.1|localhost):(\d+)/?$")
 _POM_VERSION_RE = re.compile(r"<neo4j\.version>\s*([0-9][^<\s]*)\s*</neo4j\.version>")
-
-
-class LocalNeo4jError(HubError):
-    """The local Neo4j cannot be fetched, started or stopped; the message says why."""
 
 
 class _ExitedWhileStarting(LocalNeo4jError):

@@ -14,7 +14,7 @@ from typing import Any
 from neo4j import READ_ACCESS, AsyncDriver, Query
 from neo4j.exceptions import DriverError, Neo4jError, SessionExpired, TransientError
 
-from hub.errors import Unavailable
+from graph.errors import GraphUnavailable
 
 RETRIES = 3
 RETRY_PAUSE_SECONDS = 0.05
@@ -34,11 +34,11 @@ class GraphReader:
                 return await self._once(query, parameters)
             except (TransientError, SessionExpired):
                 if attempt == RETRIES - 1:
-                    raise Unavailable("the credit graph is unavailable") from None
+                    raise GraphUnavailable("the credit graph is unavailable") from None
                 await asyncio.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
             except (DriverError, Neo4jError) as exc:
-                raise Unavailable("the credit graph is unavailable") from exc
-        raise Unavailable("the credit graph is unavailable")  # pragma: no cover
+                raise GraphUnavailable("the credit graph is unavailable") from exc
+        raise GraphUnavailable("the credit graph is unavailable")  # pragma: no cover
 
     async def _once(self, query: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         async with self._driver.session(

@@ -12,10 +12,10 @@ from graph.reader import GraphReader
 from hub.admin.desk import AdminDesk
 from hub.admin.stats import StatsDesk
 from hub.audit.disclosure import Disclosure
-from hub.audit.queries import AuditReads
 from hub.auth import Caller
 from hub.lifecycle.desk import ListDesk
 from hub.policy.engine import Decisions, Policy
+from hub.reading.audit import AuditReads
 from hub.reading.reads import SubjectReads
 from hub.sanctions.checks import CheckDesk
 from hub.sanctions.exposure import ExposureDesk

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import GraphQLInt, GraphQLObjectType, get_named_type
 from neo4j import AsyncDriver
 
 from graph.audit.store import AuditStore
 from graph.driver import open_async_driver
-from graph.reader import GraphReader
 from hub.admin.desk import AdminDesk
 from hub.admin.stats import StatsDesk
 from hub.audit.disclosure import Disclosure
 from hub.audit.log import AuditLog
-from hub.audit.queries import AuditReads
 from hub.audit.signing import load_audit_signer
 from hub.auth import Caller, TokenVerifier
 from hub.clock import Clock, today
 from hub.context import RequestContext
 from hub.errors import ConfigurationError
+from hub.federation.subgraph import published_sdl
 from hub.keys.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.keys.signing import ensure_dev_signing_key
 from hub.known_units import KnownUnits
@@ -28,10 +26,12 @@ from hub.lifecycle.history import History
 from hub.lifecycle.proposals import Proposals
 from hub.lifecycle.service import LifecycleService
 from hub.lifecycle.steps import Actor
-from hub.policy.engine import ENTRY_SCOPE_UNIT, Policy, SchemaSurface, policy_dir
+from hub.policy.engine import Policy, policy_dir
 from hub.policy.masking import Masker
 from hub.policy.quota import Quotas, read_quotas
 from hub.policy.source import PolicySource
+from hub.reading.audit import AuditReads
+from hub.reading.reader import HubReader
 from hub.reading.reads import SubjectReads
 from hub.reading.shaping import Shaper
 from hub.reading.sources import request_batch
@@ -39,7 +39,8 @@ from hub.sanctions.checks import CheckDesk
 from hub.sanctions.exposure import ExposureDesk
 from hub.sanctions.feedback import FeedbackDesk
 from hub.settings import Settings
-from schema.build import HubSchema, build_schema, root_object_types
+from schema.build import HubSchema, build_schema
+from schema.surface import schema_surface
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Hub:
     def build(cls, settings: Settings, clock: Clock = today) -> Hub:
         """``clock`` is the platform's calendar day for every desk (tests fix or move it)."""
         create_keys = not settings.is_production
-        schema = build_schema(introspection=False)
+        schema = build_schema(introspection=False, sdl=published_sdl)
         driver = open_async_driver(settings)
         audit_driver = (
             driver
@@ -91,7 +92,7 @@ class Hub:
             cipher=cipher,
             masker=Masker(load_pseudonym_key(settings.keys_dir, create=create_keys)),
             verifier=_verifier(settings),
-            units=KnownUnits(GraphReader(driver, settings.neo4j_database)),
+            units=KnownUnits(HubReader(driver, settings.neo4j_database)),
             quotas=Quotas(
                 driver,
                 settings.neo4j_database,
@@ -99,7 +100,7 @@ class Hub:
             ),
             policies=PolicySource(schema_surface(schema), audit_log.write, settings.policy_dir),
             schema=schema,
-            admin_schema=build_schema(introspection=True),
+            admin_schema=build_schema(introspection=True, sdl=published_sdl),
             audit_log=audit_log,
             lifecycle=LifecycleService(driver, settings.neo4j_database, clock),
             proposals=Proposals(driver, settings.neo4j_database, cipher, clock),
@@ -118,8 +119,8 @@ class Hub:
         what they disclose is noted in ``disclosure`` (the request's audit record)."""
         decisions = policy.decisions(caller.roles, caller.unit, purpose)
         database = self.settings.neo4j_database
-        reader = GraphReader(self.driver, database)
-        audit_reader = GraphReader(self.audit_driver, database)
+        reader = HubReader(self.driver, database)
+        audit_reader = HubReader(self.audit_driver, database)
         shaper = Shaper(decisions, self.cipher, self.masker, caller.unit, disclosure)
         groups = frozenset(policy.purpose_groups.get(purpose or "", ()))
         return RequestContext(
@@ -186,30 +187,6 @@ class Hub:
             await self.audit_driver.close()
 
 
-def schema_surface(schema: HubSchema) -> SchemaSurface:
-    graphql_schema = schema._schema
-    operations = {
-        f"{root.name}.{name}"
-        for root in (graphql_schema.query_type, graphql_schema.mutation_type)
-        if isinstance(root, GraphQLObjectType)
-        for name in root.fields
-    }
-    fields = {
-        f"{object_type.name}.{name}"
-        for object_type in root_object_types(graphql_schema)
-        for name in object_type.fields
-    } | {ENTRY_SCOPE_UNIT}
-    arguments = {
-        f"{root.name}.{name}.{argument_name}"
-        for root in (graphql_schema.query_type, graphql_schema.mutation_type)
-        if isinstance(root, GraphQLObjectType)
-        for name, field in root.fields.items()
-        for argument_name, argument in field.args.items()
-        if get_named_type(argument.type) is GraphQLInt
-    }
-    return SchemaSurface(frozenset(operations), frozenset(fields), frozenset(arguments))
-
-
 def _verifier(settings: Settings) -> TokenVerifier:
     key_file = settings.jwt_public_key_file
     if key_file is None:
@@ -217,3 +194,6 @@ def _verifier(settings: Settings) -> TokenVerifier:
             raise ConfigurationError("CREDIT_HUB_JWT_PUBLIC_KEY_FILE is required in production")
         key_file = ensure_dev_signing_key(settings.keys_dir)
     return TokenVerifier.from_pem_file(key_file, settings.jwt_issuer, settings.jwt_audience)
+
+
+__all__ = ["Hub", "schema_surface"]

@@ -1,7 +1,7 @@
 """The audit log in GraphQL (R23, 查询使用登记和审查): records for the privacy officer, access
 histories for officers and for data subjects themselves, and anomaly flags (docs/audit.md).
 
-Thin like every root field: plan the selection, call ``hub.audit.queries`` (ONE Cypher round
+Thin like every root field: plan the selection, call ``hub.reading.audit`` (ONE Cypher round
 trip), return its nodes. Operation and field authorization are the policy's (``schema.build``
 guards every root field; ``policies/policy.csv`` grants these to ``privacy_officer``,
 ``admin`` and — ``myAccessHistory`` only, without ``AccessRecord.user`` — ``data_subject``).
@@ -15,7 +15,7 @@ from typing import Annotated
 
 import strawberry
 
-from hub.audit.queries import EventFilters, Page, Window
+from hub.reading.audit import EventFilters, Page, Window
 from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.inputs import SubjectInput

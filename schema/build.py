@@ -37,6 +37,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.errors import BadInput, Forbidden
+from hub.policy.engine import Policy
 from hub.reading.nodes import read_field
 from schema.admin import AdminMutation, AdminQuery
 from schema.audit import AuditQuery
@@ -70,7 +71,26 @@ CACHE_SIZE = 1024
 ENTITY_KEYS = {"Enterprise": "uscc", "Person": "id"}
 
 
+SdlPublisher = Callable[["HubSchema", Policy], str]
+"""Prints a schema's published SDL under a policy: ``hub.federation.subgraph.published_sdl``."""
+
+
+def plain_sdl(schema: HubSchema, policy: Policy) -> str:
+    """Strawberry's print, without the policy's directives: a schema built only to be printed
+    or linted has no publisher."""
+    return schema.as_str().rstrip("\n") + "\n"
+
+
 class HubSchema(FederationSchema):
+    def __init__(self, *args: Any, sdl: SdlPublisher = plain_sdl, **kwargs: Any) -> None:
+        """``sdl`` is injected: the schema layer does not import the federation code above it."""
+        super().__init__(*args, **kwargs)
+        self._sdl = sdl
+
+    def published_sdl(self, policy: Policy) -> str:
+        """What ``_service { sdl }`` answers under ``policy`` (``schema.service``)."""
+        return self._sdl(self, policy)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -138,7 +158,9 @@ def _entity_key(representation: Any, index: int) -> dict[str, Any]:
     return {"uscc": value if key == "uscc" else None, "id": value if key == "id" else None}
 
 
-def build_schema(*, introspection: bool) -> HubSchema:
+def build_schema(*, introspection: bool, sdl: SdlPublisher = plain_sdl) -> HubSchema:
+    """The hub's schema; ``sdl`` prints its published SDL (the hub's services pass
+    ``hub.federation.subgraph.published_sdl``)."""
     # Depth, aliases and cost are schema.cost's (strawberry's depth and alias limiters walk
     # every fragment spread anew: exponential in a chain of fragments).
     rules: list[type[ASTValidationRule]] = (
@@ -159,6 +181,7 @@ def build_schema(*, introspection: bool) -> HubSchema:
         config=StrawberryConfig(default_resolver=read_field),
         federation_version="2.9",
         scalar_overrides={Date: DateScalar},
+        sdl=sdl,
     )
     guard_root_fields(schema._schema)
     return schema

@@ -404,9 +404,7 @@ class LifecycleMutation:
         description="Exit declared by the unit: standard changed, or red rewards misused."
     )
     async def exit_entry(self, info: Info, input: ExitInput) -> StepResult:
-        from graph.vocabulary import ExitReason as Reason
-
-        step = _step(input, "exitEntry", exit_reason=Reason(str(input.reason)))
+        step = _step(input, "exitEntry", exit_reason=ExitReason(str(input.reason)))
         return Projected[StepResult].one(await info.context.lists.step("exit_entry", step))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from hub.audit.queries import Window
+from hub.reading.audit import Window
 from hub.reading.nodes import Projected
 from schema.audit import From, To
 from schema.info import Info

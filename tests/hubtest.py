@@ -12,8 +12,8 @@ import httpx
 from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
+from graph.audit.stored import content
 from graph.driver import open_driver
-from hub.audit.stored import content
 from hub.http.app import create_app
 from hub.keys.signing import mint_token
 from hub.services import Hub
@@ -113,7 +113,7 @@ async def hub_client(
 
 
 def audit_events(graph: Driver) -> list[dict[str, Any]]:
-    """Every stored audit record as the store holds it (``hub.audit.stored.content``)."""
+    """Every stored audit record as the store holds it (``graph.audit.stored.content``)."""
     records, _, _ = graph.execute_query(
         "MATCH (a:AuditEvent) RETURN a ORDER BY a.writer, a.seq", database_="neo4j"
     )

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from hub.audit.stored import content
+from graph.audit.stored import content
 from hub.settings import Settings
 from tests.audittest import Cli, chain_of_requests, record, run, write_records
 from tests.hubtest import audit_events
@@ -101,7 +101,7 @@ async def test_integer_filter_properties_verify_and_an_edit_of_one_is_named(
 def _old_form(
     graph: Driver, writer: str, edit: dict[str, object] | None = None
 ) -> list[dict[str, Any]]:
-    """Rewrite ``writer``'s records in the form before hub/audit/stored.py (every field of the
+    """Rewrite ``writer``'s records in the form before graph/audit/stored.py (every field of the
     record a property, no ``record``), with ``edit`` applied to seq 5; returns the records."""
     [row] = run(
         graph,

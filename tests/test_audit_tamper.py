@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from neo4j import Driver
 
+from graph.audit.stored import node_of
 from hub.audit.chain import record_hash
-from hub.audit.stored import node_of
 from hub.importing.run import import_file
 from hub.settings import Settings
 from tests.audittest import Cli, chain_of_requests, run, with_env, writers

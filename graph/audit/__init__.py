@@ -1,3 +1,3 @@
-"""The audit store in Neo4j: writes, reads and the verification scan.
+"""The audit store in Neo4j: the stored form of a record, writes, reads and the verification scan.
 Imports graph/ only.
 """

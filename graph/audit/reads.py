@@ -3,7 +3,7 @@
 Each query is a literal head that picks records by an index (time; unit and time; user and
 time; a subject's disclosures and time) followed by the shared filter, cursor and order
 (newest first: ``at``, then ``writer``, then ``seq``, all descending). The filters use the
-records' filter properties (hub/audit/stored.py); what is shown comes from the stored record
+records' filter properties (graph/audit/stored.py); what is shown comes from the stored record
 itself (``record``), of which the hub keeps only the fields the caller may see. Values
 are always ``$parameters``; optional filters are ``$x IS NULL OR ...``.
 

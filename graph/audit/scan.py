@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 
 import neo4j
 
-from hub.audit.stored import PAYLOAD, content, node_of
+from graph.audit.stored import PAYLOAD, content, node_of
 
 PAGE = 5000
 
@@ -30,7 +30,7 @@ WRITER_RECORDS_PAGE = (
     "RETURN collect(properties(a)) AS records"
 )
 # Verification reads the chain, the stored record (its canonical bytes) and the record's filter
-# properties as stored, in the order of hub.audit_stored.FILTER_FIELDS (the verifier compares
+# properties as stored, in the order of graph.audit.stored.FILTER_FIELDS (the verifier compares
 # them with the record's own fields). A list a record: one row holding the page decodes fastest.
 WRITER_CHAIN_PAGE = (
     "MATCH (a:AuditEvent) WHERE a.writer = $writer AND a.seq > $after AND a.seq <= $through "
@@ -68,7 +68,7 @@ PRUNABLE_CUTS = (
     "WITH writer, through, r WHERE r IS NULL OR r.through < through "
     "RETURN writer, through ORDER BY writer"
 )
-# Records written before the stored form (hub/audit/stored.py) had every field as a property and
+# Records written before the stored form (graph/audit/stored.py) had every field as a property and
 # no ``record``: ``upgrade_stored_form`` rewrites them in place, hash unchanged.
 REWRITE_OLD_FORM = (
     "UNWIND $nodes AS node "
@@ -109,14 +109,14 @@ class AuditScan:
         self, writer: str, after: int = 0, through: int = 2**62
     ) -> Iterator[dict[str, Any]]:
         """The writer's records with ``after < seq <= through``, in seq order, as the store
-        holds them (``hub.audit.stored.content``), a page a query."""
+        holds them (``graph.audit.stored.content``), a page a query."""
         for page in self._pages(WRITER_RECORDS_PAGE, writer, after, through):
             yield from (content(node) for node in page)
 
     def chain(self, writer: str, after: int = 0, through: int = 2**62) -> Iterator[dict[str, Any]]:
         """What verification needs of the same records: ``seq``, ``prev_hash``, ``hash``, the
         stored record (``payload``) and its filter properties as stored (``filters``, in the
-        order of ``hub.audit.stored.FILTER_FIELDS``, None where absent)."""
+        order of ``graph.audit.stored.FILTER_FIELDS``, None where absent)."""
         for page in self._pages(WRITER_CHAIN_PAGE, writer, after, through):
             for row in page:
                 yield {
@@ -159,7 +159,7 @@ class AuditScan:
 
     def upgrade_stored_form(self) -> int:
         """Rewrite the records stored before the stored form (every field a property, no
-        ``record``) as ``hub.audit.stored.node_of`` stores them; returns how many. The canonical
+        ``record``) as ``graph.audit.stored.node_of`` stores them; returns how many. The canonical
         bytes are those of the old properties, so every hash still holds (and a record edited
         before the upgrade is still named by ``audit verify`` after it). Idempotent."""
         rewritten = 0

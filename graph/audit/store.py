@@ -20,6 +20,8 @@ from typing import Any
 import neo4j
 from neo4j import AsyncDriver
 
+from graph.model import AUDIT_CONSTRAINTS, AUDIT_INDEXES, schema_name
+
 # One statement, one auto-commit transaction, one round trip: the batch's records (and a
 # ``:AuditDisclosure`` per subject each names), then the checkpoint that seals them, if any.
 # (writer, size) identifies a checkpoint; writing it again (the final checkpoint of a writer
@@ -125,8 +127,6 @@ def append_sync(driver: neo4j.Driver, database: str, events: Events, checkpoints
 
 def apply_audit_schema(driver: neo4j.Driver, database: str) -> list[str]:
     """The audit constraints and indexes (graph/model.py) on a separate audit store."""
-    from graph.model import AUDIT_CONSTRAINTS, AUDIT_INDEXES, schema_name
-
     statements = AUDIT_CONSTRAINTS + AUDIT_INDEXES
     with driver.session(database=database) as session:
         for statement in statements:

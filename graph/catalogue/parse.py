@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.errors import CatalogueError
 from graph.vocabulary import (
     ListKind,
     MeasureKind,
@@ -22,7 +23,6 @@ from graph.vocabulary import (
     UnitKind,
     values,
 )
-from hub.errors import ConfigurationError
 
 ALL_DOMAINS = "*"
 _CODE = re.compile(r"^M-[A-Z0-9]+(?:-[A-Z0-9]+)*$")
@@ -42,7 +42,7 @@ _OPTIONAL = ("duration_months", "reach_on", "note", "clean_record_years", "bars_
 E = TypeVar("E", bound=StrEnum)
 
 
-class CatalogueInvalid(ConfigurationError):
+class CatalogueInvalid(CatalogueError):
     """The catalogue file breaks its format: every problem is listed."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:

@@ -14,11 +14,12 @@ from neo4j import AsyncDriver
 from graph.admin import CATALOGUE_VERSIONS, REGISTER_UNIT, UNITS
 from graph.catalogue import CATALOGUE_FILE
 from graph.catalogue.parse import read_catalogue
+from graph.errors import CatalogueError
 from graph.reader import GraphReader
 from graph.round_trips import note_statement
 from graph.vocabulary import UnitKind, values
 from hub.audit.disclosure import Disclosure
-from hub.errors import BadInput
+from hub.errors import BadInput, ConfigurationError
 from hub.policy.source import PolicySource
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
@@ -121,4 +122,7 @@ def valid_unit(code: str, name: str, kind: str) -> tuple[str, str, str]:
 @cache
 def shipped_catalogue_version() -> str:
     """The version of the catalogue file this hub ships (``credit-hub migrate`` loads it)."""
-    return read_catalogue(CATALOGUE_FILE).version
+    try:
+        return read_catalogue(CATALOGUE_FILE).version
+    except CatalogueError as exc:
+        raise ConfigurationError(exc.message) from exc

@@ -18,7 +18,7 @@ from typing import Any
 from graph.driver import open_driver
 from graph.reader import GraphReader
 from graph.unit_stats import UNIT_REPORTING, UNIT_STATS
-from hub.audit.queries import EARLIEST, LATEST, Window
+from hub.reading.audit import EARLIEST, LATEST, Window
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
 from hub.settings import Settings

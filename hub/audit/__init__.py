@@ -1,4 +1,4 @@
-"""The query log: records, the writer, hash chains and signing, stored form, verify, proof, export,
-retention, queries, anomalies.
-Imports hub core, hub.keys, hub.policy and graph/.
+"""The query log: records, the writer, hash chains and signing, verify, proof, export,
+retention, anomalies (the audit desk is hub.reading.audit).
+Imports hub core (errors, settings, clock, identifiers), hub.keys and graph/.
 """

@@ -1,10 +1,10 @@
 """The audit hash chain: one per writer, RFC 6962 style prefixes, over a canonical encoding.
 
-* **Canonical encoding** of a record: its stored properties minus ``seq``, ``prev_hash`` and
-  ``hash``, as compact JSON (UTF-8, no whitespace, keys sorted by code point, floats in their
-  shortest round-trip form) exactly as ``orjson`` writes with ``OPT_SORT_KEYS``. ``seq`` is left
-  out on purpose: a record's position is bound by the chain itself (and by the checkpoint that
-  signs it), ``seq`` is only its locator, which the verifier checks against that position.
+* **Canonical encoding** of a record (``graph.audit.stored.canonical``: the bytes the store
+  keeps): its stored properties minus ``seq``, ``prev_hash`` and ``hash``, as compact JSON
+  (sorted keys, as ``orjson`` writes with ``OPT_SORT_KEYS``). ``seq`` is left out on purpose:
+  a record's position is bound by the chain itself (and by the checkpoint that signs it),
+  ``seq`` is only its locator, which the verifier checks against that position.
 * **Leaf hash**: ``SHA-256(0x00 || canonical)``.
 * **Chain hash** (the record's ``hash``): ``SHA-256(0x01 || prev || leaf)``, where ``prev`` is
   the previous record's ``hash`` (32 bytes) and ``GENESIS`` (32 zero bytes) before seq 1.
@@ -20,22 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from graph.audit.stored import canonical
 
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 GENESIS = "0" * 64
 """``prev_hash`` of a writer's first record."""
-HASH_FIELDS = frozenset({"seq", "prev_hash", "hash"})
-"""Stored properties that the canonical encoding leaves out."""
-
-
-def canonical(properties: Mapping[str, Any]) -> bytes:
-    """The canonical encoding of a record's stored properties (see the module docstring)."""
-    return orjson.dumps(
-        {k: v for k, v in properties.items() if k not in HASH_FIELDS},
-        option=orjson.OPT_SORT_KEYS,
-    )
 
 
 def leaf_hash(properties: Mapping[str, Any]) -> bytes:
@@ -79,7 +69,7 @@ class Chain:
 
     def link(self, properties: dict[str, Any]) -> bytes:
         """Number and link ``properties`` as the next record (in place); returns their
-        canonical encoding (what is stored: hub/audit/stored.py)."""
+        canonical encoding (what is stored: graph/audit/stored.py)."""
         properties["writer"] = self.writer
         properties["seq"] = self.size + 1
         properties["prev_hash"] = self.head

@@ -34,9 +34,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from graph.audit.store import BrokenLink
+from graph.audit.stored import stored
 from hub.audit.chain import GENESIS, Chain
 from hub.audit.signing import CHECKPOINT, AuditSigner
-from hub.audit.stored import stored
 from hub.audit.variables import seal_operation_name
 from hub.errors import Unavailable
 
@@ -323,7 +323,7 @@ class AuditLog:
         write.add_done_callback(self._writes.discard)
 
     def _stored(self, record: AuditRecord) -> dict[str, Any]:
-        """The record numbered, linked and in its stored form (hub/audit/stored.py)."""
+        """The record numbered, linked and in its stored form (graph/audit/stored.py)."""
         properties = record.as_properties()
         return stored(properties, self._chain.link(properties))
 

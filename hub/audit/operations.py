@@ -19,11 +19,11 @@ import uuid
 from typing import Any
 
 from graph.audit.store import append_sync
+from graph.audit.stored import stored
 from graph.driver import open_driver
 from hub.audit.chain import Chain
 from hub.audit.log import AuditRecord, audit_time, checkpoint
 from hub.audit.signing import load_audit_signer
-from hub.audit.stored import stored
 from hub.errors import Unavailable
 from hub.settings import Settings
 

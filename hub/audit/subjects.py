@@ -16,9 +16,9 @@ binding is the token's.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from hub.auth import Caller
 from hub.errors import BadInput, Forbidden
 from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import FieldCipher
@@ -62,11 +62,11 @@ def subject_claim(cipher: FieldCipher, *, id_number: str | None, uscc: str | Non
     return ENTERPRISE_CLAIM + key.subject.removeprefix("Enterprise:")
 
 
-def bound_subject(caller: Caller) -> SubjectKey:
-    """The subject a data subject's token is bound to; refused for any other token."""
-    if DATA_SUBJECT not in caller.roles:
+def bound_subject(roles: Collection[str], claim: str) -> SubjectKey:
+    """The subject a data subject's token (its ``roles`` and ``sub`` claim) is bound to;
+    refused for any other token."""
+    if DATA_SUBJECT not in roles:
         raise Forbidden("only a data subject's own token has an access history of its own")
-    claim = caller.subject
     if claim.startswith(PERSON_CLAIM) and _BIDX.match(claim.removeprefix(PERSON_CLAIM)):
         return SubjectKey(bidx=claim.removeprefix(PERSON_CLAIM))
     if claim.startswith(ENTERPRISE_CLAIM):

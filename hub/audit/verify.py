@@ -31,9 +31,9 @@ from typing import Any
 
 import orjson
 
+from graph.audit.stored import filters_match, payload_content
 from hub.audit.chain import GENESIS, chain_hash, leaf_hash, payload_leaf
 from hub.audit.signing import CHECKPOINT, RETENTION, AuditKeys
-from hub.audit.stored import filters_match, payload_content
 
 Record = Mapping[str, Any]
 Locate = Callable[[str], int | None]

@@ -31,17 +31,27 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from graph.audit.scan import AuditScan
+from graph.audit.store import apply_audit_schema
+from graph.driver import open_driver
+from hub.audit import retention
+from hub.audit.export import export_range, verify_file
+from hub.audit.log import audit_time
+from hub.audit.operations import ensure_recordable, operation_record, record_operation
+from hub.audit.proof import check_proof, make_proof
+from hub.audit.signing import AuditKeys, load_audit_keys, load_audit_signer, rotate_audit_key
+from hub.audit.subjects import subject_claim
+from hub.audit.verify import WriterReport
+from hub.audit.verify_store import verify_store, verify_store_parallel
+from hub.clock import PLATFORM_ZONE, today
 from hub.errors import BadInput, HubError, NotFound
+from hub.keys.crypto import FieldCipher, load_keyring
+from hub.keys.signing import mint_token
 from hub.settings import Settings
-
-if TYPE_CHECKING:
-    from graph.audit.scan import AuditScan
-    from hub.audit.signing import AuditKeys
-    from hub.audit.verify import WriterReport
 
 Command = Callable[[argparse.Namespace, Settings], int]
 AUDITED_COMMANDS = ("migrate", "seed", "import", "push", "expire")
@@ -126,8 +136,6 @@ def audited(
     """``command`` that leaves one audit record of its run, whatever its outcome."""
 
     def run(args: argparse.Namespace, settings: Settings) -> int:
-        from hub.audit.operations import ensure_recordable, operation_record, record_operation
-
         ensure_recordable(settings, operation)
         started = time.perf_counter()
         try:
@@ -176,7 +184,6 @@ def _merged(
 
 def _record_quietly(settings: Settings, record: Any) -> None:
     """On a failed command the command's own error is what the operator must see."""
-    from hub.audit.operations import record_operation
 
     try:
         record_operation(settings, record)
@@ -221,8 +228,6 @@ def _file_details(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _keys(args: argparse.Namespace, settings: Settings) -> AuditKeys:
-    from hub.audit.signing import load_audit_keys
-
     keys = load_audit_keys(settings.keys_dir, args.public_key)
     if not keys.public:
         raise BadInput("--public-key", f"no audit public key in {settings.keys_dir} or given")
@@ -230,9 +235,6 @@ def _keys(args: argparse.Namespace, settings: Settings) -> AuditKeys:
 
 
 def _scan(settings: Settings) -> tuple[AuditScan, Callable[[], None]]:
-    from graph.audit.scan import AuditScan
-    from graph.driver import open_driver
-
     driver = open_driver(settings, settings.audit_neo4j_uri)
     return AuditScan(driver, settings.neo4j_database), driver.close
 
@@ -240,8 +242,6 @@ def _scan(settings: Settings) -> tuple[AuditScan, Callable[[], None]]:
 def _verify_store(
     args: argparse.Namespace, settings: Settings, keys: AuditKeys
 ) -> list[WriterReport]:
-    from hub.audit.verify_store import verify_store, verify_store_parallel
-
     scan, close = _scan(settings)
     try:
         writers = [args.writer] if args.writer else scan.writers()
@@ -256,8 +256,6 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
     keys = _keys(args, settings)
     started = time.perf_counter()
     if args.file is not None:
-        from hub.audit.export import verify_file
-
         report = verify_file(args.file, keys)
         for problem in report.problems:
             print(f"file: {problem}")
@@ -279,8 +277,6 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _prove(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.proof import make_proof
-
     scan, close = _scan(settings)
     try:
         record = next(iter(scan.records(args.writer, args.seq - 1, args.seq)), None)
@@ -306,8 +302,6 @@ def _prove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _verify_proof(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.proof import check_proof
-
     try:
         proof = orjson.loads(args.file.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
@@ -326,9 +320,6 @@ def _verify_proof(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.export import export_range
-    from hub.audit.signing import load_audit_signer
-
     if args.end <= args.start:
         raise BadInput("--to", "must be later than --from")
     signer = load_audit_signer(settings.keys_dir, create=not settings.is_production)
@@ -344,15 +335,11 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _prune(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.retention import prune
-    from hub.audit.signing import load_audit_signer
-    from hub.clock import today
-
     signer = load_audit_signer(settings.keys_dir, create=not settings.is_production)
     keys = _keys(args, settings)
     scan, close = _scan(settings)
     try:
-        pruned = prune(
+        pruned = retention.prune(
             scan,
             signer,
             keys,
@@ -372,8 +359,6 @@ def _prune(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _rotate_key(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.signing import rotate_audit_key
-
     old, new = rotate_audit_key(settings.keys_dir)
     args.audit_details = {"old_key_id": old, "new_key_id": new}
     print(f"audit signing key {old} retired (its public key is kept); new key {new}")
@@ -382,9 +367,6 @@ def _rotate_key(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.audit.store import apply_audit_schema
-    from graph.driver import open_driver
-
     with open_driver(settings, settings.audit_neo4j_uri) as driver:
         names = apply_audit_schema(driver, settings.neo4j_database)
     print(f"audit constraints and indexes: {', '.join(names)}")
@@ -392,10 +374,6 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _subject_token(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.subjects import subject_claim
-    from hub.keys.crypto import FieldCipher, load_keyring
-    from hub.keys.signing import mint_token
-
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=not settings.is_production))
     print(
         mint_token(
@@ -413,8 +391,6 @@ def _subject_token(args: argparse.Namespace, settings: Settings) -> int:
 
 def _moment(text: str) -> str:
     """An ISO date (00:00 in the platform's zone) or date-time with offset, as an audit time."""
-    from hub.audit.log import audit_time
-    from hub.clock import PLATFORM_ZONE
 
     try:
         if len(text) == 10:

@@ -7,6 +7,7 @@ Exit status: 0 on success, 1 on bad input (the message names the line, field and
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 import time
@@ -15,13 +16,33 @@ from pathlib import Path
 
 from neo4j.exceptions import ServiceUnavailable
 
+from graph import local_neo4j
+from graph.audit.scan import AuditScan
+from graph.catalogue import load_catalogue
+from graph.driver import open_async_driver, open_driver
+from graph.errors import CatalogueError, GraphError
+from graph.model import migrate
 from hub.admin.stats import install as install_stats
+from hub.audit.operations import ensure_recordable, operation_record, record_operation
 from hub.cli.audit import install as install_audit
-from hub.errors import HubError, ImportRejected
+from hub.clock import today
+from hub.errors import ConfigurationError, HubError, ImportRejected
+from hub.exchange.court_feed import import_court_feed
 from hub.exchange.export import install as install_export
+from hub.exchange.recognition import recognise
 from hub.federation.subgraph import install as install_schema
+from hub.importing.run import import_file
+from hub.keys.rotation import rotate
+from hub.keys.signing import mint_token
+from hub.lifecycle.expiry import expire_due
+from hub.lifecycle.push_file import push_file
+from hub.policy.engine import Policy, read_policy_texts
+from hub.policy.lint import lint, matrix_markdown
 from hub.policy.roles import ROLES
+from hub.serving import serve as serve_hub
 from hub.settings import Settings
+from schema.build import build_schema
+from schema.surface import schema_surface
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -41,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"import rejected: {exc.message}", file=sys.stderr)
         return 1
-    except HubError as exc:
+    except (HubError, GraphError) as exc:  # the graph's own (the local Neo4j) print alike
         print(f"credit-hub: {exc.message}", file=sys.stderr)
         return 1
     except ServiceUnavailable as exc:
@@ -137,8 +158,6 @@ def _neo4j_dir(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
-    from graph import local_neo4j
-
     started = time.perf_counter()
     data_dir = _neo4j_dir(args, settings)
     uri = local_neo4j.start(data_dir, port=args.port)
@@ -149,16 +168,12 @@ def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _neo4j_stop(args: argparse.Namespace, settings: Settings) -> int:
-    from graph import local_neo4j
-
     stopped = local_neo4j.stop(_neo4j_dir(args, settings))
     print("stopped" if stopped else "not running")
     return 0
 
 
 def _neo4j_status(args: argparse.Namespace, settings: Settings) -> int:
-    from graph import local_neo4j
-
     status = local_neo4j.status(_neo4j_dir(args, settings))
     if status.running:
         print(f"running pid={status.pid} {status.uri}")
@@ -168,11 +183,6 @@ def _neo4j_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.policy.engine import Policy, read_policy_texts
-    from hub.policy.lint import lint, matrix_markdown
-    from hub.services import schema_surface
-    from schema.build import build_schema
-
     texts = read_policy_texts()
     surface = schema_surface(build_schema(introspection=True))
     problems = lint(texts, surface)
@@ -191,14 +201,12 @@ def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.audit.scan import AuditScan
-    from graph.catalogue import load_catalogue
-    from graph.driver import open_driver
-    from graph.model import migrate
-
     with open_driver(settings) as driver:
         names = migrate(driver, settings.neo4j_database)
-        summary = load_catalogue(driver, settings.neo4j_database)
+        try:
+            summary = load_catalogue(driver, settings.neo4j_database)
+        except CatalogueError as exc:
+            raise ConfigurationError(exc.message) from exc
     with open_driver(settings, settings.audit_neo4j_uri) as driver:
         upgraded = AuditScan(driver, settings.neo4j_database).upgrade_stored_form()
     print(f"constraints and indexes: {', '.join(names)}")
@@ -208,6 +216,8 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    # Deliberately lazy: only ``seed`` needs Faker and the seeding package (demo data, ~0.5 s
+    # of imports every other command would pay); a downward import, no circle.
     from hub.seeding import seed_city
 
     if args.enterprises < 1:
@@ -222,18 +232,12 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.importing.run import import_file
-
     if args.signed:
-        from hub.exchange.recognition import recognise
-
         if args.trust is None:
             print("credit-hub import: --signed needs --trust KEYS", file=sys.stderr)
             return 2
         summary = recognise(settings, args.file, args.trust)
     elif args.court_feed:
-        from hub.exchange.court_feed import import_court_feed
-
         summary = import_court_feed(settings, args.file)
     else:
         summary = import_file(settings, args.file)
@@ -242,9 +246,6 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.operations import ensure_recordable, operation_record, record_operation
-    from hub.keys.rotation import rotate
-
     started = time.perf_counter()
     ensure_recordable(settings, "Cli.keys.rotate")
     summary = rotate(settings)
@@ -258,20 +259,12 @@ def _keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _push(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.lifecycle.push_file import push_file
-
     count = push_file(settings, args.file, args.unit, args.user or f"cli@{args.unit}")
     print(f"{count} entries proposed by {args.unit}")
     return 0
 
 
 def _expire(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
-
-    from graph.driver import open_async_driver
-    from hub.clock import today
-    from hub.lifecycle.expiry import expire_due
-
     async def run() -> str:
         driver = open_async_driver(settings)
         try:
@@ -284,8 +277,6 @@ def _expire(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.keys.signing import mint_token
-
     print(
         mint_token(
             settings.keys_dir,
@@ -301,9 +292,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.serving import serve
-
-    serve(args.host, args.port, args.workers)  # limits: settings.server (CREDIT_HUB_* too)
+    serve_hub(args.host, args.port, args.workers)  # limits: settings.server (CREDIT_HUB_* too)
     return 0
 
 

@@ -30,8 +30,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from graph.driver import open_driver
+from hub import clock
+from hub.audit.operations import ensure_recordable, operation_record, record_operation
 from hub.errors import BadInput, ConfigurationError
 from hub.exchange.snapshots import public_key_text, seal
+from hub.importing.rows import ID_NUMBER_FIELD
+from hub.keys.crypto import FieldCipher, Sealed, load_keyring
 from hub.settings import Settings
 
 SNAPSHOT_KEY_FILE = "snapshot-ed25519.pem"
@@ -90,10 +95,6 @@ def platform_key(keys_dir: Path, *, create: bool) -> tuple[Ed25519PrivateKey, st
 def export_snapshot(
     settings: Settings, *, platform: str, unit: str | None, since: date | None, today: date
 ) -> bytes:
-    from graph.driver import open_driver
-    from hub.importing.rows import ID_NUMBER_FIELD
-    from hub.keys.crypto import FieldCipher, Sealed, load_keyring
-
     key, key_id = platform_key(settings.keys_dir, create=not settings.is_production)
     cipher = FieldCipher(load_keyring(settings.keys_dir, create=False))
     with open_driver(settings) as driver:
@@ -152,14 +153,11 @@ def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.audit.operations import ensure_recordable, operation_record, record_operation
-    from hub.clock import today
-
     since = _day(args.since) if args.since else None
     started = time.perf_counter()
     ensure_recordable(settings, "Cli.export")
     document = export_snapshot(
-        settings, platform=args.platform, unit=args.unit, since=since, today=today()
+        settings, platform=args.platform, unit=args.unit, since=since, today=clock.today()
     )
     manifest = orjson.loads(document)["manifest"]
     args.out.write_bytes(document)

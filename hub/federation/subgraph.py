@@ -23,6 +23,8 @@ from hub.federation.edge_scopes import edge_scopes
 from hub.federation.sdl_directives import with_edge_directives
 from hub.policy.engine import Policy, read_policy_texts
 from hub.settings import Settings
+from schema.build import build_schema
+from schema.surface import schema_surface
 
 COMMITTED = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 _CACHE_SIZE = 8
@@ -55,9 +57,6 @@ def published_sdl(schema: Printable, policy: Policy) -> str:
 
 def subgraph_sdl(policy_directory: Path | None = None) -> str:
     """The published SDL under the policy files of ``policy_directory`` (default: packaged)."""
-    from hub.services import schema_surface
-    from schema.build import build_schema
-
     schema = build_schema(introspection=True)
     policy = Policy(read_policy_texts(policy_directory), schema_surface(schema))
     return published_sdl(schema, policy)

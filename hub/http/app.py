@@ -78,6 +78,8 @@ def _client_address(settings: Settings) -> list[Middleware]:
 
 
 def _ide_routes() -> list[BaseRoute]:
+    # Deliberately lazy and guarded (kept on purpose): the IDE page is an optional extra of the
+    # endpoint, a module of this package below it (no circle); a build without it serves none.
     try:
         from hub.http.ide.page import ide_routes
     except ImportError:  # pragma: no cover - the IDE package is part of the wheel

@@ -2,11 +2,15 @@
 
 An ``:AuditEvent`` node holds
 
-* ``record``: the record's canonical encoding (``hub.audit.chain.canonical``), the exact bytes
-  its leaf hash covers, as text. Every read takes the record's fields from here;
+* ``record``: the record's canonical encoding (``canonical``), the exact bytes its leaf hash
+  covers (``hub.audit.chain``), as text. Every read takes the record's fields from here;
 * the chain: ``writer``, ``seq``, ``prev_hash``, ``hash``;
 * copies of the fields that Cypher selects, filters, orders or sums on (``FILTER_FIELDS``:
   indexed or not), when the record has them.
+
+The **canonical encoding** of a record: its stored properties minus ``seq``, ``prev_hash`` and
+``hash`` (``HASH_FIELDS``), as compact JSON (UTF-8, no whitespace, keys sorted by code point,
+floats in their shortest round-trip form) exactly as ``orjson`` writes with ``OPT_SORT_KEYS``.
 
 The copies are not covered by the hash directly, so ``credit-hub audit verify`` compares each
 record's copies with its ``record`` in the same pass (``filters_match``): it reads them with
@@ -20,8 +24,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-
-from hub.audit.chain import canonical
 
 PAYLOAD = "record"
 CHAIN_FIELDS = ("writer", "seq", "prev_hash", "hash")
@@ -40,6 +42,16 @@ INTEGER_FIELDS = (
 )
 FILTER_FIELDS = STRING_FIELDS + LIST_FIELDS + INTEGER_FIELDS
 """Stored as properties too: what graph/audit/reads.py and graph/unit_stats.py read."""
+HASH_FIELDS = frozenset({"seq", "prev_hash", "hash"})
+"""Stored properties that the canonical encoding leaves out."""
+
+
+def canonical(properties: Mapping[str, Any]) -> bytes:
+    """The canonical encoding of a record's stored properties (see the module docstring)."""
+    return orjson.dumps(
+        {k: v for k, v in properties.items() if k not in HASH_FIELDS},
+        option=orjson.OPT_SORT_KEYS,
+    )
 
 
 def stored(properties: Mapping[str, Any], payload: bytes) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The audit log as the privacy officer, the auditor and the data subject query it: ONE Cypher
-round trip per root field, through the caller's decisions like every other answer.
+"""The audit desk: the audit log as the privacy officer, the auditor and the data subject query
+it: ONE Cypher round trip per root field, through the caller's decisions like every other answer.
+It reads through ``hub.reading`` like the other desks, so it lives here, above ``hub.audit``.
 
 * ``events``: ``auditEvents`` — records newest first, filtered (subject, unit, user, purpose,
   operation, decision, time), paginated by an opaque cursor.
@@ -12,7 +13,7 @@ round trip per root field, through the caller's decisions like every other answe
 Fields come back as the policy decides for the caller (``AuditEvent.user`` is a per-unit
 pseudonym for a privacy officer unless the declared purpose is ``ACCESS_AUDIT``, see
 ``policies/masking.csv``); a denied field is never shown: Neo4j returns the stored record
-(hub/audit/stored.py) and only the fields the caller may see are taken from it.
+(graph/audit/stored.py) and only the fields the caller may see are taken from it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from graph.audit.reads import (
     EVENTS_BY_UNIT,
     EVENTS_BY_USER,
 )
+from graph.audit.stored import payload_content
 from graph.reader import GraphReader
 from graph.selection import Selection
 from hub.audit.anomalies import (
@@ -47,7 +49,6 @@ from hub.audit.anomalies import (
 from hub.audit.disclosure import Disclosure
 from hub.audit.fields import ACCESS_FIELDS, EVENT_FIELDS, Field, pick
 from hub.audit.log import audit_time
-from hub.audit.stored import payload_content
 from hub.audit.subjects import SubjectKey, bound_subject, subject_key
 from hub.auth import Caller
 from hub.clock import PLATFORM_ZONE
@@ -167,7 +168,7 @@ class AuditReads:
         )
 
     async def my_history(self, selection: Selection, window: Window, page: Page) -> Node:
-        filters = EventFilters(subject=bound_subject(self._caller))
+        filters = EventFilters(subject=bound_subject(self._caller.roles, self._caller.subject))
         return await self._connection(
             selection, "AccessRecord", ACCESS_FIELDS, filters, window, page
         )
