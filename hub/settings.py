@@ -43,11 +43,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.audit.anomalies import MissRule
 from hub.errors import ConfigurationError
 
 LOCAL_NEO4J_PORT = 7687
 DEFAULT_NEO4J_USER = "neo4j"
+
+
+@dataclass(frozen=True)
+class MissRule:
+    """When look-ups that miss are an anomaly (``LOOKUP_MISSES``): at least ``at_least`` misses
+    by one user on one day, making at least ``percent`` % of that day's look-ups."""
+
+    at_least: int = 100
+    percent: int = 90
 
 
 @dataclass(frozen=True)

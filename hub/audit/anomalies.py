@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hub.settings import MissRule
+
 MANY_SUBJECTS_MIN = 20
 MANY_SUBJECTS_FACTOR = 3.0
 HISTORY_DAYS = 30
@@ -31,15 +33,6 @@ BURST_COUNT = 5
 BURST_SECONDS = 60
 SAMPLE_REFS = 20
 MAX_FLAGGED = 50_000
-
-
-@dataclass(frozen=True)
-class MissRule:
-    """When look-ups that miss are an anomaly (``LOOKUP_MISSES``): at least ``at_least`` misses
-    by one user on one day, making at least ``percent`` % of that day's look-ups."""
-
-    at_least: int = 100
-    percent: int = 90
 
 
 @dataclass

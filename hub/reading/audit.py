@@ -43,7 +43,6 @@ from hub.audit.anomalies import (
     MAX_FLAGGED,
     SAMPLE_REFS,
     Anomaly,
-    MissRule,
     anomalies,
 )
 from hub.audit.disclosure import Disclosure
@@ -57,6 +56,7 @@ from hub.keys.crypto import FieldCipher
 from hub.policy.engine import Decisions
 from hub.policy.masking import Masker
 from hub.reading.nodes import Node
+from hub.settings import MissRule
 
 MAX_FIRST = 500
 EARLIEST = ""
