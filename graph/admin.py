@@ -6,7 +6,7 @@ changes its name and kind, except that a unit which has identified entries keeps
 entries' meaning depends on it: a PLATFORM unit's entries are recognised ones, R18). It returns
 ``refusal`` (null when written) and what the unit was before.
 
-``UNIT_CODES`` and ``UNIT_KNOWN`` serve the hub's cache of known units (``hub.known_units``):
+``UNIT_CODES`` and ``UNIT_KNOWN`` serve the hub's cache of known units (``hub.auth.known_units``):
 a token names a unit the platform knows, or it is refused.
 """
 

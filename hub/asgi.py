@@ -1,4 +1,4 @@
-"""ASGI entry point. ``credit-hub serve`` runs it with the hub's limits (``hub.serving``); run
+"""ASGI entry point. ``credit-hub serve`` runs it with the hub's limits (``hub.http.serving``); run
 by hand, give uvicorn ``--no-proxy-headers``: the client address is ``hub.http.app``'s to decide
 (``CREDIT_HUB_TRUSTED_PROXIES``), not uvicorn's default trust of 127.0.0.1."""
 

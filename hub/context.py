@@ -12,7 +12,7 @@ from graph.reader import GraphReader
 from hub.admin.desk import AdminDesk
 from hub.admin.stats import StatsDesk
 from hub.audit.disclosure import Disclosure
-from hub.auth import Caller
+from hub.auth.tokens import Caller
 from hub.lifecycle.desk import ListDesk
 from hub.policy.engine import Decisions, Policy
 from hub.reading.audit import AuditReads

@@ -13,14 +13,14 @@ from hub.admin.stats import StatsDesk
 from hub.audit.disclosure import Disclosure
 from hub.audit.log import AuditLog
 from hub.audit.signing import load_audit_signer
-from hub.auth import Caller, TokenVerifier
+from hub.auth.known_units import KnownUnits
+from hub.auth.tokens import Caller, TokenVerifier
 from hub.clock import Clock, today
 from hub.context import RequestContext
 from hub.errors import ConfigurationError
 from hub.federation.subgraph import published_sdl
 from hub.keys.crypto import FieldCipher, load_keyring, load_pseudonym_key
 from hub.keys.signing import ensure_dev_signing_key
-from hub.known_units import KnownUnits
 from hub.lifecycle.desk import ListDesk
 from hub.lifecycle.history import History
 from hub.lifecycle.proposals import Proposals

@@ -3,7 +3,7 @@
 ``check_mutation_arguments`` walks the arguments of a mutation as GraphQL coerced them
 (input objects as maps, lists, strings; dates as ``YYYY-MM-DD``) before the resolver runs,
 from ``schema.build``'s root-field guard. Every string gets the length and character rule of
-its field (``hub.input_bounds``; fields not named here get ``DEFAULT``), free texts are
+its field (``hub.validation.input_bounds``; fields not named here get ``DEFAULT``), free texts are
 refused when they hold personal data, and dates keep their range. A refusal is ``BAD_INPUT``
 naming the field by its path (``input.grounds``, ``entries[3].legalBasis``) and the rule, and
 nothing is written.
@@ -16,9 +16,9 @@ from typing import Any
 
 import strawberry
 
-from hub import input_bounds as bounds
 from hub.clock import today as platform_today
 from hub.errors import BadInput
+from hub.validation import input_bounds as bounds
 
 TEXTS: dict[str, bounds.Text] = {
     "grounds": bounds.GROUNDS,

@@ -1,6 +1,6 @@
 """What the policy decides on in a built schema: its operations, fields and limited arguments.
 
-``hub.policy`` lints rules against this surface and asks Casbin about each coordinate in it;
+``hub.policy.engine`` lints rules against this surface and asks Casbin about each coordinate in it;
 the hub's services, the policy check and the published SDL all derive it from one schema.
 """
 

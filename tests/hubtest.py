@@ -18,7 +18,7 @@ from hub.http.app import create_app
 from hub.keys.signing import mint_token
 from hub.services import Hub
 from hub.settings import Settings
-from hub.unit_codes import is_unit_code
+from hub.validation.unit_codes import is_unit_code
 
 DATA = Path(__file__).parent / "data"
 ACME = "91110000600037341L"  # 某某科技有限公司

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from hub import free_text
 from hub.errors import ImportRejected
 from hub.importing.run import import_file
 from hub.keys.crypto import FieldCipher, load_keyring
 from hub.settings import Settings
+from hub.validation import free_text
 from tests.hubtest import ACME, DATA, ZHANG_SAN, HubClient, audit_events, codes, hub_client, token
 
 # The personal data an officer might type, in the disguises of the issue: a valid identity

@@ -1,7 +1,8 @@
 """Attack class 6 (weak spots): a 5 MB enterprise name, NUL bytes and dates from year 1 to
 9999 were accepted and served. Every string at the import and mutation boundary now has a
 length limit, control and invisible characters are refused, and dates keep a plausible range
-(hub/input_bounds.py), all as BAD_INPUT naming the field and the rule; a rejected import or
+(hub/validation/input_bounds.py), all as BAD_INPUT naming the field and the rule; a rejected import
+or
 push changes nothing. Real hub, real Neo4j."""
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from neo4j import Driver
 
 from hub.errors import ImportRejected
 from hub.importing.run import import_file
-from hub.input_bounds import EARLIEST
 from hub.lifecycle.push_file import push_file
 from hub.settings import Settings
+from hub.validation.input_bounds import EARLIEST
 from tests.hubtest import ACME, DATA, HubClient, audit_events, codes, hub_client
 from tests.test_attack_free_text import (
     IDENTIFYING,

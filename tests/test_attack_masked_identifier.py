@@ -16,9 +16,9 @@ from neo4j import Driver
 from stdnum.cn import ric
 
 from hub.importing.run import import_file
-from hub.mask_strength import BIRTH_YEARS, candidates
 from hub.policy.engine import Policy, parse_mask_rules, read_policy_texts
 from hub.policy.lint import lint, mask_problems
+from hub.policy.mask_strength import BIRTH_YEARS, candidates
 from hub.policy.masking import parse_mask
 from hub.services import schema_surface
 from hub.settings import Settings

@@ -29,17 +29,17 @@ from neo4j import Driver
 
 from graph.driver import open_async_driver
 from graph.reader import GraphReader
+from hub.auth.known_units import UNKNOWN_SECONDS, KnownUnits
 from hub.errors import BadInput, ImportRejected
 from hub.exchange.court_feed import import_court_feed
 from hub.importing.run import import_file
 from hub.keys.signing import PRIVATE_KEY_FILE, ensure_dev_signing_key, mint_token
-from hub.known_units import UNKNOWN_SECONDS, KnownUnits
 from hub.policy.engine import Policy, read_policy_texts
 from hub.policy.lint import lint
 from hub.policy.roles import PURPOSES, ROLES
 from hub.services import schema_surface
 from hub.settings import Settings
-from hub.unit_codes import is_imported_unit_code, is_unit_code
+from hub.validation.unit_codes import is_imported_unit_code, is_unit_code
 from schema.build import build_schema
 from tests.audittest import Cli
 from tests.hubtest import DATA, HubClient, audit_events, codes, hub_client

@@ -36,7 +36,7 @@ async def test_a_record_is_stored_as_its_canonical_bytes_plus_its_filter_propert
     chain_fields = ["record", "writer", "seq", "prev_hash", "hash"]
     filters = ["at", "unit", "user", "purpose", "decision"]
     lists = ["operations", "subjects", "denied", "error_codes"]
-    lookups = ["x_lookups", "x_lookup_misses"]  # an enterprise look-up (hub/lookups.py)
+    lookups = ["x_lookups", "x_lookup_misses"]  # an enterprise look-up (hub/audit/lookups.py)
     assert sorted(node["p"]) == sorted([*chain_fields, *filters, *lists, *lookups])
     assert '"request_id":' in node["p"]["record"]
 

@@ -23,7 +23,7 @@ from hub.errors import BadInput, ConfigurationError
 from hub.policy.source import PolicySource
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
-from hub.unit_codes import valid_unit_code
+from hub.validation.unit_codes import valid_unit_code
 
 MAX_NAME = 200
 REFUSALS = {

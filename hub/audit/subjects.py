@@ -20,8 +20,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from hub.errors import BadInput, Forbidden
-from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import FieldCipher
+from hub.validation.identifiers import valid_id_number, valid_uscc
 
 DATA_SUBJECT = "data_subject"
 PERSON_ID_NUMBER = "Person.id_number"

@@ -12,7 +12,7 @@ variables and literal arguments with every personal identifier replaced by its b
   searched by, so an officer can match records about one person without ever seeing the number.
   USCCs are not personal data and stay as they are.
 * Every other string (a free text such as ``grounds``, ``note``, ``materials``, at any depth of
-  lists and objects, and the keys of objects) is scanned (``hub.free_text``): an identity
+  lists and objects, and the keys of objects) is scanned (``hub.validation.free_text``): an identity
   number in it becomes its ``bidx:`` token, a phone number, an e-mail address or an individual
   business's credit code ``[sealed:<kind>]``. So the record is written, and nothing clear is
   in it. A string longer than ``MAX_SCANNED`` characters (longer than any input field takes)
@@ -46,10 +46,10 @@ from graphql import (
     visit,
 )
 
-from hub import free_text
 from hub.errors import BadInput
-from hub.identifiers import valid_id_number
 from hub.keys.crypto import FieldCipher
+from hub.validation import free_text
+from hub.validation.identifiers import valid_id_number
 
 PERSON_ID_NUMBER = "Person.id_number"
 MAX_VARIABLES_BYTES = 1024
@@ -155,8 +155,8 @@ def redact(value: Any, cipher: FieldCipher, key: str = "", depth: int = 0) -> An
 
 
 def seal_text(text: str, cipher: FieldCipher) -> str:
-    """``text`` with the personal data in it sealed (hub/free_text.py): an identity number
-    becomes its blind index token (``bidx:…``, so records about one person still match), any
+    """``text`` with the personal data in it sealed (hub/validation/free_text.py): an identity
+    number becomes its blind index token (``bidx:…``, so records about one person still match), any
     other finding ``[sealed:<kind>]``."""
 
     def token(finding: free_text.Finding) -> str | None:

@@ -31,6 +31,7 @@ from hub.exchange.court_feed import import_court_feed
 from hub.exchange.export import install as install_export
 from hub.exchange.recognition import recognise
 from hub.federation.subgraph import install as install_schema
+from hub.http.serving import serve as serve_hub
 from hub.importing.run import import_file
 from hub.keys.rotation import rotate
 from hub.keys.signing import mint_token
@@ -39,7 +40,6 @@ from hub.lifecycle.push_file import push_file
 from hub.policy.engine import Policy, read_policy_texts
 from hub.policy.lint import lint, matrix_markdown
 from hub.policy.roles import ROLES
-from hub.serving import serve as serve_hub
 from hub.settings import Settings
 from schema.build import build_schema
 from schema.surface import schema_surface

@@ -23,7 +23,7 @@ from graph.round_trips import counting
 from hub.audit.disclosure import Disclosure
 from hub.audit.log import AuditRecord, audit_time
 from hub.audit.variables import request_inputs
-from hub.auth import Caller
+from hub.auth.tokens import Caller
 from hub.errors import BadInput, HubError, MethodNotAllowed, Unauthenticated, Unavailable
 from hub.http.error_output import error_body, format_graphql_error
 from hub.keys.crypto import FieldCipher

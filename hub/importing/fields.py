@@ -17,10 +17,10 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
 from graph.vocabulary import values
-from hub import input_bounds as bounds
 from hub.clock import today
 from hub.importing.records import SubjectRef
-from hub.unit_codes import IMPORTED_UNIT_CODE_RULE, is_imported_unit_code
+from hub.validation import input_bounds as bounds
+from hub.validation.unit_codes import IMPORTED_UNIT_CODE_RULE, is_imported_unit_code
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -81,7 +81,7 @@ class LineReader:
         self, field: str, rule: bounds.Text = bounds.DEFAULT, *, required: bool = True
     ) -> str | None:
         """A non-empty string within ``rule`` (length, characters, no personal data in free
-        text: hub/input_bounds.py)."""
+        text: hub/validation/input_bounds.py)."""
         value = self._get(field, required)
         if value is None:
             return None
@@ -140,7 +140,8 @@ class LineReader:
         required: bool = True,
         kind: bounds.DateKind = bounds.DateKind.EVENT,
     ) -> date | None:
-        """A calendar date ``YYYY-MM-DD`` in the range of its kind (hub/input_bounds.py)."""
+        """A calendar date ``YYYY-MM-DD`` in the range of its kind
+        (hub/validation/input_bounds.py)."""
         value = self._get(field, required)
         if value is None:
             return None

@@ -27,11 +27,12 @@ from hub.importing.records import (
     SubjectKind,
     Unit,
 )
-from hub.input_bounds import LEGAL_BASIS, NAME, PERSON_NAME, REPAIR_METHOD, DateKind
 from hub.lifecycle.rules import EXIT_REASONS
+from hub.validation.input_bounds import LEGAL_BASIS, NAME, PERSON_NAME, REPAIR_METHOD, DateKind
 
 _BOM = b"\xef\xbb\xbf"
-END = DateKind.END  # validity and other end dates may lie far ahead (hub/input_bounds.py)
+# validity and other end dates may lie far ahead (hub/validation/input_bounds.py)
+END = DateKind.END
 
 
 class _DuplicateField(ValueError):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.errors import BadInput, ConfigurationError
-from hub.unit_codes import token_unit_problem
+from hub.validation.unit_codes import token_unit_problem
 
 PRIVATE_KEY_FILE = "jwt-ed25519.pem"
 PUBLIC_KEY_FILE = "jwt-ed25519.pub.pem"

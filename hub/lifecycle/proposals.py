@@ -13,15 +13,15 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph import lifecycle_store as store
 from graph.vocabulary import EntryStatus, ListKind, SourceFeed
-from hub import input_bounds as bounds
 from hub.clock import Clock
 from hub.errors import BadInput
-from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
 from hub.lifecycle.calendar import report_deadline
 from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
 from hub.reading.sources import now
+from hub.validation import input_bounds as bounds
+from hub.validation.identifiers import valid_id_number, valid_uscc
 
 MAX_BATCH = 10_000
 WRITE_CHUNK = 1_000
@@ -165,7 +165,8 @@ _DATES: tuple[tuple[str, str, bounds.DateKind], ...] = (
 
 
 def _check_bounds(p: Proposal, today: date) -> None:
-    """Lengths, characters, personal data in free text and date ranges (hub/input_bounds.py):
+    """Lengths, characters, personal data in free text and date ranges
+    (hub/validation/input_bounds.py):
     the same for ``pushEntries`` and ``credit-hub push``."""
     for attribute, name, rule in _TEXTS:
         value = getattr(p, attribute)

@@ -24,7 +24,7 @@ from hub.lifecycle.rules import Refusal
 from hub.lifecycle.steps import Actor, Proposal
 from hub.reading.sources import file_batch
 from hub.settings import Settings
-from hub.unit_codes import valid_unit_code
+from hub.validation.unit_codes import valid_unit_code
 
 _ALLOWED = {
     "id", "list", "subject", "domain", "basis", "legal_basis", "act_date", "identified_on",

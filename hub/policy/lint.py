@@ -4,7 +4,7 @@ Lint: every rule names a known role (hub.roles.ROLES), a known purpose or purpos
 ``*``), a unit that is a keyword (``*``, ``OWNER``) or ``unit:<code>`` (hub.policy, issue 12), and
 an object that matches something in the schema (a root operation or a ``Type.field``); masking
 rules likewise, with a valid mask, and no mask on an identity number that leaves fewer than
-``hub.mask_strength.MIN_CANDIDATES`` numbers it could be, given what else the same role sees
+``hub.policy.mask_strength.MIN_CANDIDATES`` numbers it could be, given what else the same role sees
 under the same purpose (``mask_problems``). The matrix says, for every role × purpose × field,
 whether the field is clear, masked (how) or denied; ``docs/policy-matrix.md`` is generated
 from it and a test fails when the two disagree.
@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hub.errors import ConfigurationError
-from hub.mask_strength import MIN_CANDIDATES, candidates
 from hub.policy.engine import (
     ANY_UNIT_KEYWORD,
     NO_PURPOSE,
@@ -31,16 +30,17 @@ from hub.policy.engine import (
     rule_unit,
 )
 from hub.policy.limits import parse_limit_rules
+from hub.policy.mask_strength import MIN_CANDIDATES, candidates
 from hub.policy.roles import PURPOSES, ROLES
 from hub.policy.rows import csv_rows as _rows
-from hub.unit_codes import UNIT_CODE_RULE, is_unit_code
+from hub.validation.unit_codes import UNIT_CODE_RULE, is_unit_code
 
 MATRIX_UNIT = "U-ANY"  # a unit with no rules of its own: what "*" rules give every unit
 IDENTITY_NUMBERS = frozenset({"Person.idNumber"})
 """Fields holding a resident identity number (GB 11643): their masks must hide enough."""
 REVEALING_FIELDS: dict[str, frozenset[str]] = {}
 """Other fields and what they reveal of a person's identity number when shown in clear
-(``hub.mask_strength.FACTS``; a date field masked ``YEAR_ONLY`` reveals only ``birth_year``).
+(``hub.policy.mask_strength.FACTS``; a date field masked ``YEAR_ONLY`` reveals only ``birth_year``).
 The schema has none today: ``Person`` shows no birth date, sex or region."""
 
 
@@ -112,7 +112,7 @@ def mask_problems(
                         number,
                         f"{decision.mask} on {coordinate} leaves {left:,} identity numbers for "
                         f"{role} under {purpose}{known}; a mask must leave at least "
-                        f"{MIN_CANDIDATES:,} (hub/mask_strength.py)",
+                        f"{MIN_CANDIDATES:,} (hub/policy/mask_strength.py)",
                     )
                 )
     return problems

@@ -49,7 +49,7 @@ from hub.audit.disclosure import Disclosure
 from hub.audit.fields import ACCESS_FIELDS, EVENT_FIELDS, Field, pick
 from hub.audit.log import audit_time
 from hub.audit.subjects import SubjectKey, bound_subject, subject_key
-from hub.auth import Caller
+from hub.auth.tokens import Caller
 from hub.clock import PLATFORM_ZONE
 from hub.errors import BadInput, Forbidden
 from hub.keys.crypto import FieldCipher

@@ -7,12 +7,12 @@ from typing import Any
 from graph.queries import enterprise_query, entities_query, person_query
 from graph.reader import GraphReader
 from graph.selection import Selection
+from hub.audit.lookups import note_lookup
 from hub.clock import Clock
-from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
-from hub.lookups import note_lookup
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
+from hub.validation.identifiers import valid_id_number, valid_uscc
 
 
 class SubjectReads:

@@ -13,7 +13,7 @@ the caller's measures are decided here from what it returns:
 * ``appointment`` — the measures in force whose ``bars_appointment_as`` names the post.
 
 Each checked subject counts in the audit record's ``x_checks`` / ``x_check_hits`` (R24) and as a
-look-up (``x_lookups``, ``x_lookup_misses``: ``hub.lookups``). Every entry an answer names (a
+look-up (``x_lookups``, ``x_lookup_misses``: ``hub.audit.lookups``). Every entry an answer names (a
 measure's ``entryId``, ``suspendedEntryIds``) is noted among the record's subjects as
 ``ListEntry:<id>``: what the caller's unit was shown, the only entries it may report feedback on
 (``hub.sanctions.feedback``).
@@ -29,14 +29,14 @@ from typing import Any
 from graph.checks import CHECK_SUBJECTS
 from graph.reader import GraphReader
 from hub.audit.disclosure import Disclosure
+from hub.audit.lookups import note_lookup
 from hub.clock import Clock
 from hub.errors import BadInput
-from hub.identifiers import valid_id_number, valid_uscc
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
-from hub.lookups import note_lookup
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
 from hub.sanctions.incentives import incentives
+from hub.validation.identifiers import valid_id_number, valid_uscc
 
 MAX_SUBJECTS = 1000
 RESTRICTING_LISTS = frozenset({"BLACK", "WATCH"})

@@ -12,10 +12,10 @@ from typing import Any
 from graph.exposure import EXPOSURE
 from graph.reader import GraphReader
 from hub.audit.disclosure import Disclosure
+from hub.audit.lookups import note_lookup
 from hub.clock import Clock
 from hub.errors import BadInput
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher
-from hub.lookups import note_lookup
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
 from hub.sanctions.checks import SubjectKey

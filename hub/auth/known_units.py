@@ -24,9 +24,9 @@ from collections.abc import Callable
 
 from graph.admin import UNIT_CODES, UNIT_KNOWN
 from graph.reader import GraphReader
-from hub.auth import Caller
+from hub.auth.tokens import Caller
 from hub.errors import Unauthenticated
-from hub.unit_codes import SELF_UNIT
+from hub.validation.unit_codes import SELF_UNIT
 
 KNOWN_SECONDS = 60.0
 UNKNOWN_SECONDS = 2.0
@@ -49,7 +49,7 @@ class KnownUnits:
 
     async def require(self, caller: Caller) -> None:
         """Refuse (UNAUTHENTICATED) a caller whose token names a unit the platform does not
-        know. A data subject's ``SELF`` is no unit and needs none (``hub.auth`` binds it)."""
+        know. A data subject's ``SELF`` is no unit and needs none (``hub.auth.tokens`` binds it)."""
         if caller.unit == SELF_UNIT:
             return
         if not await self.knows(caller.unit):

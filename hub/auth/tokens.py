@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from hub.errors import ConfigurationError, Unauthenticated
 from hub.policy.roles import ROLES
-from hub.unit_codes import token_unit_problem
+from hub.validation.unit_codes import token_unit_problem
 
 VerifyingKey = Ed25519PublicKey | EllipticCurvePublicKey
 CLOCK_SKEW_SECONDS = 30

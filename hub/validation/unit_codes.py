@@ -69,7 +69,7 @@ def is_imported_unit_code(value: object) -> bool:
 def token_unit_problem(unit: str, roles: Iterable[str]) -> str | None:
     """Why a token of ``roles`` may not carry ``unit`` (None: it may): a unit code, or ``SELF``
     for the ``data_subject`` role alone. Whether the platform knows the unit is asked per
-    request (``hub.known_units``)."""
+    request (``hub.auth.known_units``)."""
     roles = tuple(sorted(set(roles)))
     if unit == SELF_UNIT or DATA_SUBJECT in roles:
         if unit != SELF_UNIT or roles != (DATA_SUBJECT,):

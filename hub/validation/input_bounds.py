@@ -10,7 +10,8 @@ docs/lifecycle.md list the figures.
   format characters (Cf: zero-width space, bidi overrides), no lone surrogates; line breaks and
   tabs only in multi-line texts (grounds, statements, notes, legal basis, repair method).
 * **Personal data**: a free text (``Text.free``) may not hold an identity number, an individual
-  business's credit code, a phone number or an e-mail address (``hub.free_text``). Such a text
+  business's credit code, a phone number or an e-mail address (``hub.validation.free_text``). Such
+  a text
   is refused, not sealed, so nothing clear is stored: the person is named by the entry's
   subject, and documents by reference.
 * **Dates**: from the founding of the People's Republic (``EARLIEST``, 1949-10-01). A date
@@ -26,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from hub import free_text
 from hub.errors import BadInput
+from hub.validation import free_text
 
 EARLIEST = date(1949, 10, 1)
 EVENT_YEARS_AHEAD = 1
