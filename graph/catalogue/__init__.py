@@ -1,4 +1,6 @@
-"""The measures catalogue (措施清单, R16): the data file ``measures.json`` and its loader."""
+"""The measures catalogue (措施清单, R16): the data file ``measures.json`` and its loader.
+Part of the bottom layer: imports graph/ only.
+"""
 
 from graph.catalogue.load import CATALOGUE_FILE, CatalogueSummary, load_catalogue
 from graph.catalogue.parse import Catalogue, CatalogueInvalid, Measure, read_catalogue

@@ -1,4 +1,6 @@
-"""The deterministic synthetic city (``credit-hub seed``) and its fixed demo records."""
+"""The deterministic synthetic city (``credit-hub seed``) and its fixed demo records.
+Imports hub.importing, hub.keys, hub core and graph/.
+"""
 
 from hub.seeding.run import SeedSummary, seed_city
 

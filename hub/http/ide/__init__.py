@@ -1,1 +1,3 @@
-"""Offline GraphiQL page: pinned browser bundles (``build.sh``) and the routes (``page``)."""
+"""Offline GraphiQL page: pinned browser bundles (``build.sh``) and the routes (``page``).
+Imports nothing of the hub but the settings; served by hub.http.app.
+"""
