@@ -11,14 +11,16 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+from strawberry.types.enum import has_enum_definition
 
+from graph.vocabulary import EntryStatus, ListKind, MeasureKind, ReachKind, RoleKind
 from hub.errors import BadInput
 from hub.reading.nodes import Projected
 from hub.sanctions.checks import SubjectKey, subject_key
 from schema.info import Info
 from schema.inputs import SubjectInput
 from schema.scalars import Date
-from schema.types import EntryStatus, ListKind, RoleKind, _is
+from schema.types import _is
 
 
 @strawberry.enum(description="The subject's own state (R11, R22, R25).")
@@ -29,24 +31,25 @@ class Verdict(Enum):
     SUSPENDED = "SUSPENDED"
 
 
-@strawberry.enum(description="强制性 / 推荐性措施 (R16).")
-class MeasureKind(Enum):
-    MANDATORY = "MANDATORY"
-    RECOMMENDED = "RECOMMENDED"
-
-
-@strawberry.enum(
-    description="Through what a measure reaches a person: the roles of RoleKind, or shares."
+strawberry.enum(MeasureKind, name="MeasureKind", description="强制性 / 推荐性措施 (R16).")
+strawberry.enum(
+    ReachKind,
+    name="ReachKind",
+    description="Through what a measure reaches a person: the roles of RoleKind, or shares.",
 )
-class ReachKind(Enum):
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
-    PRINCIPAL = "PRINCIPAL"
-    DIRECTOR = "DIRECTOR"
-    SUPERVISOR = "SUPERVISOR"
-    SENIOR_MANAGER = "SENIOR_MANAGER"
-    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
-    DIRECTLY_RESPONSIBLE = "DIRECTLY_RESPONSIBLE"
-    SHAREHOLDER = "SHAREHOLDER"
+
+
+def _through_a_person() -> None:
+    """GraphQL's ``ReachKind`` answers ``reachedAs``: the catalogue's reaches but SUBJECT (the
+    subject itself is ``reachedAs: null``), in RoleKind's order, then SHAREHOLDER."""
+    registered: object = ReachKind
+    assert has_enum_definition(registered)
+    definition = registered.__strawberry_definition__
+    by_name = {value.name: value for value in definition.values}
+    definition.values = [by_name[kind.name] for kind in (*RoleKind, ReachKind.SHAREHOLDER)]
+
+
+_through_a_person()
 
 
 @strawberry.type(description="A measure the caller's unit must or may apply, with its proof.")

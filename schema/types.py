@@ -3,45 +3,29 @@ one Cypher query per root field returns; they have no resolvers of their own."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLResolveInfo
 
-from graph.vocabulary import ExitReason, SourceFeed
+from graph.vocabulary import EntryStatus, ExitReason, ListKind, RoleKind, SourceFeed
 from schema.scalars import Date
 
-# The graph's own vocabulary, exposed as GraphQL enums (one spelling per concept).
+# The graph's own vocabulary (graph/vocabulary.py), exposed as GraphQL enums: one definition
+# per concept, so the schema modules annotate with the graph's classes.
 strawberry.enum(ExitReason, name="ExitReason", description="Why an entry left its list.")
 strawberry.enum(SourceFeed, name="SourceFeed", description="How an entry reached this platform.")
-
-
-@strawberry.enum(description="The three list kinds (R1): 红名单, 黑名单, 重点关注名单.")
-class ListKind(Enum):
-    RED = "RED"
-    BLACK = "BLACK"
-    WATCH = "WATCH"
-
-
-@strawberry.enum(description="Where an entry stands in its lifecycle.")
-class EntryStatus(Enum):
-    PROPOSED = "PROPOSED"
-    PUBLIC_NOTICE = "PUBLIC_NOTICE"
-    ACTIVE = "ACTIVE"
-    OBJECTED = "OBJECTED"
-    EXITED = "EXITED"
-
-
-@strawberry.enum(description="Roles a person holds in an enterprise, with dates.")
-class RoleKind(Enum):
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"  # 法定代表人
-    PRINCIPAL = "PRINCIPAL"  # 主要负责人
-    DIRECTOR = "DIRECTOR"  # 董事
-    SUPERVISOR = "SUPERVISOR"  # 监事
-    SENIOR_MANAGER = "SENIOR_MANAGER"  # 高级管理人员
-    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"  # 实际控制人
-    DIRECTLY_RESPONSIBLE = "DIRECTLY_RESPONSIBLE"  # 直接责任人
+strawberry.enum(
+    ListKind,
+    name="ListKind",
+    description="The three list kinds (R1): 红名单, 黑名单, 重点关注名单.",
+)
+strawberry.enum(
+    EntryStatus, name="EntryStatus", description="Where an entry stands in its lifecycle."
+)
+strawberry.enum(
+    RoleKind, name="RoleKind", description="Roles a person holds in an enterprise, with dates."
+)
 
 
 def _is(type_name: str) -> Any:
