@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from graph.key_files import create_key_file
 from hub.errors import ConfigurationError
 
 PRIVATE_KEY_FILE = "audit-ed25519.pem"
@@ -128,16 +128,13 @@ def rotate_audit_key(keys_dir: Path) -> tuple[str, str]:
 
 
 def _write_new_key(keys_dir: Path) -> Ed25519PrivateKey:
-    keys_dir.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd = os.open(keys_dir / PRIVATE_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
+    create_key_file(keys_dir / PRIVATE_KEY_FILE, pem)
     (keys_dir / PUBLIC_KEY_FILE).write_bytes(_public_pem(key.public_key()))
     return key
 

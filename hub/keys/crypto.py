@@ -20,6 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from graph.key_files import create_key_file, replace_key_file
 from hub.errors import ConfigurationError
 
 _NONCE_BYTES = 12
@@ -136,27 +137,18 @@ def add_data_key(keys_dir: Path) -> str:
         },
         "blind_index_key": base64.b64encode(keyring.blind_index_key).decode(),
     }
-    staging = path.with_suffix(".new")
-    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(body, out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(staging, path)
+    replace_key_file(path, json.dumps(body).encode())
     return key_id
 
 
 def _write_new_keyring(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     kid = "k1"
     body = {
         "active": kid,
         "data_keys": {kid: base64.b64encode(secrets.token_bytes(32)).decode()},
         "blind_index_key": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(body, out)
+    create_key_file(path, json.dumps(body).encode())
 
 
 PSEUDONYM_KEY_FILE = "pseudonym.key"
@@ -168,10 +160,7 @@ def load_pseudonym_key(keys_dir: Path, *, create: bool) -> bytes:
     if not path.exists():
         if not create:
             raise ConfigurationError(f"pseudonym key {path} is missing")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
+        create_key_file(path, secrets.token_bytes(32))
     key = path.read_bytes()
     if len(key) < 32:
         raise ConfigurationError(f"pseudonym key {path} is shorter than 256 bits")

@@ -6,7 +6,6 @@ tokens in their identity provider; locally the key pair is created under the dat
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from graph.key_files import create_key_file
 from hub.errors import BadInput, ConfigurationError
 from hub.validation.unit_codes import token_unit_problem
 
@@ -27,16 +27,13 @@ def ensure_dev_signing_key(keys_dir: Path) -> Path:
     private_path = keys_dir / PRIVATE_KEY_FILE
     public_path = keys_dir / PUBLIC_KEY_FILE
     if not private_path.exists():
-        keys_dir.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
+        create_key_file(private_path, pem)
     if not public_path.exists():
         public = _load_private(private_path).public_key()
         public_path.write_bytes(
