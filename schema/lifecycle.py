@@ -14,14 +14,13 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph.vocabulary import ExitReason
-from graph.vocabulary import ListKind as ListKindValue
+from graph.vocabulary import EntryStatus, ExitReason, ListKind
 from hub.lifecycle.steps import Correction, Proposal, Step
 from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.inputs import SubjectInput
 from schema.scalars import Date
-from schema.types import EntryStatus, ListEntry, ListKind, _is
+from schema.types import ListEntry, _is
 
 # --- inputs -----------------------------------------------------------------------------------
 
@@ -301,25 +300,20 @@ def _step(data: StepInput, action: str, **extra: Any) -> Step:
 
 
 def _proposal(data: EntryProposalInput) -> Proposal:
-    import datetime
-
-    def day(value: Any) -> datetime.date:
-        return datetime.date.fromisoformat(str(value))
-
     return Proposal(
-        list=ListKindValue(data.list.value),
+        list=data.list,
         subject_uscc=data.subject.uscc,
         subject_id_number=data.subject.id_number,
         domain=data.domain,
         basis=data.basis,
-        identified_on=day(data.identified_on),
-        valid_until=day(data.valid_until),
+        identified_on=data.identified_on,
+        valid_until=data.valid_until,
         id=data.id,
         legal_basis=data.legal_basis,
-        act_date=day(data.act_date) if data.act_date else None,
+        act_date=data.act_date,
         repairable=data.repairable,
         repair_method=data.repair_method,
-        repair_earliest=day(data.repair_earliest) if data.repair_earliest else None,
+        repair_earliest=data.repair_earliest,
         watch_months_after_exit=data.watch_months_after_exit,
     )
 
@@ -344,13 +338,12 @@ class LifecycleMutation:
 
     @strawberry.mutation(description="Put a candidate on public notice (公示; always for red).")
     async def start_public_notice(self, info: Info, input: PublicNoticeInput) -> StepResult:
-        step = _step(input, "startPublicNotice", notice_until=_day(input.notice_until))
+        step = _step(input, "startPublicNotice", notice_until=input.notice_until)
         return Projected[StepResult].one(await info.context.lists.step("start_public_notice", step))
 
     @strawberry.mutation(description="Record prior notice to a natural person (事前告知, R4).")
     async def give_prior_notice(self, info: Info, input: PriorNoticeInput) -> StepResult:
-        notified = _day(input.notified_on) if input.notified_on else None
-        step = _step(input, "givePriorNotice", notified_on=notified)
+        step = _step(input, "givePriorNotice", notified_on=input.notified_on)
         return Projected[StepResult].one(await info.context.lists.step("give_prior_notice", step))
 
     @strawberry.mutation(description="The entry takes effect (R3 re-checked; R4, R5, R7b follow).")
@@ -376,8 +369,8 @@ class LifecycleMutation:
             correction = Correction(
                 domain=c.domain,
                 legal_basis=c.legal_basis,
-                valid_until=_day(c.valid_until) if c.valid_until else None,
-                act_date=_day(c.act_date) if c.act_date else None,
+                valid_until=c.valid_until,
+                act_date=c.act_date,
             )
         step = Step("", "decideObjection", idempotency_key=input.idempotency_key, note=input.note)
         node = await info.context.lists.decide_objection(
@@ -418,11 +411,5 @@ class LifecycleQuery:
     async def entry_status_at(
         self, info: Info, id: strawberry.ID, date: Date
     ) -> EntryStatusAt | None:
-        node = await info.context.lists.status_at(str(id), _day(date))
+        node = await info.context.lists.status_at(str(id), date)
         return Projected[EntryStatusAt].maybe(node)
-
-
-def _day(value: Any) -> Any:
-    import datetime
-
-    return datetime.date.fromisoformat(str(value))

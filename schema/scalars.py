@@ -1,4 +1,8 @@
-"""Scalars: ``Date`` is an ISO 8601 calendar date (``2024-03-01``), as the graph stores it."""
+"""Scalars: ``Date`` is an ISO 8601 calendar date (``2024-03-01``), as the graph stores it.
+
+Resolvers receive a ``datetime.date``; the projected maps may answer a date or its ISO text,
+and both are written ``YYYY-MM-DD``.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,22 @@ from typing import NewType
 
 import strawberry
 
-from hub.errors import BadInput
+from hub.values import parse_date
+
+Date = NewType("Date", datetime.date)
 
 
-def _parse_date(value: object) -> str:
-    if not isinstance(value, str):
-        raise BadInput("Date", "must be a string YYYY-MM-DD")
-    try:
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise BadInput("Date", f"{value!r} is not a date YYYY-MM-DD") from None
+def _parse_date(value: object) -> Date:
+    return Date(parse_date(value, "Date"))
 
 
-Date = NewType("Date", str)
+def _serialize_date(value: datetime.date | str) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
 
 DateScalar = strawberry.scalar(
     name="Date",
     description="An ISO 8601 calendar date, YYYY-MM-DD.",
-    serialize=str,
+    serialize=_serialize_date,
     parse_value=_parse_date,
 )

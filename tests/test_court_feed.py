@@ -128,7 +128,7 @@ def test_a_bad_feed_is_rejected_whole_with_every_bad_line(
     problems = caught.value.problems
     assert problems[0].startswith("line 3: performance: must be one of")
     assert "line 4: performed_on: required when performance is PERFORMED" in problems
-    assert "line 5: listed_on: not a calendar date" in problems
+    assert "line 5: listed_on: is not a calendar date" in problems
     assert "line 7: judge: unknown field" in problems
     assert "line 8: type: must be court, case, enterprise or person" in problems
     assert not any(p.startswith(("line 1:", "line 2:")) for p in problems)

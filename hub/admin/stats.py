@@ -13,6 +13,7 @@ the platform.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from graph.driver import open_driver
@@ -64,7 +65,7 @@ class StatsDesk:
         rows = await self._reader.rows(UNIT_STATS, {"start": window.start, "end": window.end})
         return [self._node(figures(row)) for row in rows]
 
-    async def reporting(self, first: str | None, last: str | None) -> list[Node]:
+    async def reporting(self, first: date | None, last: date | None) -> list[Node]:
         rows = await self._graph.rows(UNIT_REPORTING, {"from": first, "to": last})
         return [self._shaper.restrict("UnitReporting", reporting(row)) for row in rows]
 

@@ -52,6 +52,7 @@ from hub.errors import BadInput, HubError, NotFound
 from hub.keys.crypto import FieldCipher, load_keyring
 from hub.keys.signing import mint_token
 from hub.settings import Settings
+from hub.values import plain
 
 Command = Callable[[argparse.Namespace, Settings], int]
 AUDITED_COMMANDS = ("migrate", "seed", "import", "push", "expire")
@@ -203,15 +204,9 @@ def _details(name: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
 
 def _args(*names: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
     def details(args: argparse.Namespace) -> dict[str, Any]:
-        return {name: _flat(getattr(args, name, None)) for name in names}
+        return {name: plain(getattr(args, name, None)) for name in names}
 
     return details
-
-
-def _flat(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 def _file_details(args: argparse.Namespace) -> dict[str, Any]:

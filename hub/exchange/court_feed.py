@@ -18,9 +18,7 @@ problem names the feed's line), the same idempotency and the same audit record (
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +26,12 @@ import orjson
 
 from graph.driver import open_driver
 from graph.vocabulary import SourceFeed
-from hub.errors import ImportRejected
+from hub.errors import BadInput, ImportRejected
 from hub.importing.fields import Problems
 from hub.importing.run import ImportSummary, import_file
 from hub.reading.sources import Source, file_batch
 from hub.settings import Settings
+from hub.values import parse_date
 
 PERFORMANCE = ("NOT_PERFORMED", "PARTLY_PERFORMED", "PERFORMED")
 DOMAIN = "JUDICIAL"
@@ -53,7 +52,6 @@ _CASE_FIELDS = {
 }
 _COURT_FIELDS = {"type", "code", "name"}
 _PASS_THROUGH = {"enterprise", "person"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def entry_id(court: str, case_number: str) -> str:
@@ -202,15 +200,11 @@ def _day(
         if required:
             problems.add(number, name, "required (YYYY-MM-DD)")
         return None
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        problems.add(number, name, "must be a date YYYY-MM-DD")
-        return None
     try:
-        date.fromisoformat(value)
-    except ValueError:
-        problems.add(number, name, "not a calendar date")
+        return parse_date(value, name).isoformat()
+    except BadInput as bad:
+        problems.add(number, name, bad.rule)
         return None
-    return value
 
 
 def _check_courts_in_graph(

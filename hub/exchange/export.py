@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -31,13 +30,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from graph.driver import open_driver
+from graph.key_files import create_key_file
 from hub import clock
 from hub.audit.operations import ensure_recordable, operation_record, record_operation
-from hub.errors import BadInput, ConfigurationError
+from hub.errors import ConfigurationError
 from hub.exchange.snapshots import public_key_text, seal
 from hub.importing.rows import ID_NUMBER_FIELD
 from hub.keys.crypto import FieldCipher, Sealed, load_keyring
 from hub.settings import Settings
+from hub.values import parse_date, plain
 
 SNAPSHOT_KEY_FILE = "snapshot-ed25519.pem"
 
@@ -76,15 +77,12 @@ def platform_key(keys_dir: Path, *, create: bool) -> tuple[Ed25519PrivateKey, st
     if not path.exists():
         if not create:
             raise ConfigurationError(f"snapshot signing key {path} is missing")
-        keys_dir.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
+        create_key_file(path, pem)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigurationError(f"{path} is not an Ed25519 private key")
@@ -108,7 +106,7 @@ def export_snapshot(
     entries: list[dict[str, Any]] = []
     exits: list[dict[str, Any]] = []
     for record in records:
-        item = {name: _plain(record["entry"].get(name)) for name in _EXPORTED}
+        item = {name: plain(record["entry"].get(name)) for name in _EXPORTED}
         item["unit"] = record["unit"]
         if record["uscc"] is not None:
             item["subject"] = {"uscc": record["uscc"], "name": record["enterprise_name"]}
@@ -132,12 +130,6 @@ def export_snapshot(
     )
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)  # neo4j.time.Date -> YYYY-MM-DD
-
-
 def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser(
         "export", help="a unit's or the city's effective entries as a signed snapshot (R18)"
@@ -153,7 +145,7 @@ def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    since = _day(args.since) if args.since else None
+    since = parse_date(args.since, "--since") if args.since else None
     started = time.perf_counter()
     ensure_recordable(settings, "Cli.export")
     document = export_snapshot(
@@ -185,13 +177,6 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         entry = {"id": key_id, "platform": args.platform, "public_key": public_key_text(key)}
         print(orjson.dumps(entry).decode())
     return 0
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput("--since", "must be a date YYYY-MM-DD") from None
 
 
 __all__ = ["export_snapshot", "install", "platform_key"]

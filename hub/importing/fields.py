@@ -18,13 +18,14 @@ from stdnum.cn import ric, uscc
 
 from graph.vocabulary import values
 from hub.clock import today
+from hub.errors import BadInput
 from hub.importing.records import SubjectRef
 from hub.validation import input_bounds as bounds
 from hub.validation.unit_codes import IMPORTED_UNIT_CODE_RULE, is_imported_unit_code
+from hub.values import parse_date
 
 E = TypeVar("E", bound=StrEnum)
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _DOMAIN = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 
@@ -145,13 +146,10 @@ class LineReader:
         value = self._get(field, required)
         if value is None:
             return None
-        if not isinstance(value, str) or not _ISO_DATE.match(value):
-            self.problem(field, "must be a date written YYYY-MM-DD")
-            return None
         try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.problem(field, "is not a calendar date")
+            day = parse_date(value, field)
+        except BadInput as bad:
+            self.problem(field, bad.rule)
             return None
         problem = bounds.date_problem(day, kind, today())
         if problem is not None:

@@ -25,6 +25,7 @@ from hub.lifecycle.steps import Actor, Proposal
 from hub.reading.sources import file_batch
 from hub.settings import Settings
 from hub.validation.unit_codes import valid_unit_code
+from hub.values import parse_date
 
 _ALLOWED = {
     "id", "list", "subject", "domain", "basis", "legal_basis", "act_date", "identified_on",
@@ -85,10 +86,7 @@ def _day(fields: dict[str, Any], name: str, *, required: bool = False) -> date |
         if required:
             raise BadInput(name, "required (YYYY-MM-DD)")
         return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadInput(name, f"{value!r} is not a date YYYY-MM-DD") from None
+    return parse_date(value, name)
 
 
 def push_file(settings: Settings, path: Path, unit: str, user: str, clock: Clock = today) -> int:
