@@ -3,7 +3,7 @@
 Every GraphQL field of the graph types has exactly one fragment below. Fragments are literal
 Cypher; the compiler only fills in variable names it generates itself (``e0``, ``p1``, …) and
 the nested projections it compiled — never a value: values are always ``$parameters``
-(``$today``). A field without a fragment can not be compiled, and ``tests/test_projection.py``
+(``$today``). A field without a fragment can not be compiled, and ``tests/graph/test_projection.py``
 checks that every field of the schema has one.
 
 Map keys are the fields' Python names, which the schema's default resolver reads.
@@ -12,7 +12,7 @@ Map keys are the fields' Python names, which the schema's default resolver reads
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from graph.selection import Selection
@@ -159,12 +159,6 @@ FRAGMENTS: dict[str, dict[str, Fragment]] = {
     },
 }
 
-# Python-name key of each field, for the code that reads the projected maps.
-KEYS: dict[str, dict[str, str]] = {
-    type_name: {name: fragment.key for name, fragment in fields.items()}
-    for type_name, fields in FRAGMENTS.items()
-}
-
 
 class _Names:
     def __init__(self) -> None:
@@ -211,6 +205,3 @@ def _field(fragment: Fragment, child: Selection | None, context: Context, names:
     return fragment.expression.format(
         self=context["self"], n=fresh["{n}"], r=fresh["{r}"], child=child_text
     )
-
-
-Projector = Callable[[Selection], str]

@@ -68,10 +68,6 @@ class FieldCipher:
         self._aeads = {kid: AESGCM(key) for kid, key in keyring.data_keys.items()}
 
     @property
-    def key_ids(self) -> tuple[str, ...]:
-        return tuple(self._keyring.data_keys)
-
-    @property
     def active_key_id(self) -> str:
         return self._keyring.active_key_id
 

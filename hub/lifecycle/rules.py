@@ -12,7 +12,6 @@ from datetime import date
 from graph.vocabulary import EntryStatus, ExitReason, ListKind
 
 LIVE = (EntryStatus.PROPOSED, EntryStatus.PUBLIC_NOTICE, EntryStatus.ACTIVE, EntryStatus.OBJECTED)
-IN_FORCE = (EntryStatus.ACTIVE, EntryStatus.OBJECTED)
 
 # The four exit reasons of each list (R7 red, R8 black; watch follows the black-list pattern
 # plus the transfer of R5).

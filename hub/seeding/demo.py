@@ -24,12 +24,10 @@ from hub.importing.records import (
     Enterprise,
     ListEntry,
     Person,
-    Record,
     Role,
     Shareholding,
     SubjectRef,
 )
-from hub.seeding.units import CITY_UNITS
 
 ACME_USCC = "91110000600037341L"  # 某某科技有限公司
 BUILDER_USCC = "91450103MA5K00020Q"  # 某某建设工程有限公司
@@ -50,9 +48,6 @@ DEMO_PERSON_IDS = {
     QIAN_QI: "P90382029237549d4cc793339",
     SUN_BA: "P2d09be73cf400043ba8f1413",
 }
-
-DEMO_UNIT_CODES = ("U-TAX", "U-BANK-ICBC", "U-COURT")
-DEMO_UNITS = tuple(unit for unit in CITY_UNITS if unit.code in DEMO_UNIT_CODES)
 
 DEMO_ENTERPRISES = (
     Enterprise(0, ACME_USCC, "某某科技有限公司", date(2015, 3, 2)),
@@ -163,14 +158,3 @@ DEMO_ENTRIES = (
         reported_on=date(2025, 2, 12),
     ),
 )
-
-
-def demo_records() -> list[Record]:
-    return [
-        *DEMO_UNITS,
-        *DEMO_ENTERPRISES,
-        *DEMO_PERSONS,
-        *DEMO_ROLES,
-        *DEMO_SHAREHOLDINGS,
-        *DEMO_ENTRIES,
-    ]
