@@ -2,6 +2,9 @@
 
 The values are the strings stored in Neo4j and written in import files; ``StrEnum`` members
 compare equal to them. Convert with ``.value`` before handing a value to the driver.
+
+They are the only definitions: ``schema.types`` and ``schema.checks`` register them as the
+GraphQL enums of the same names (``ReachKind`` there leaves out SUBJECT: ``reachedAs: null``).
 """
 
 from __future__ import annotations
