@@ -78,6 +78,14 @@ class MeasureKind(StrEnum):
     RECOMMENDED = "RECOMMENDED"  # 推荐性措施
 
 
+class FeedbackOutcome(StrEnum):
+    """What an implementing unit did with a measure of an entry (执行反馈, R17)."""
+
+    APPLIED = "APPLIED"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    FAILED = "FAILED"
+
+
 class ReachKind(StrEnum):
     """Whom a measure reaches: the listed subject itself or a person through a role (R11, R16)."""
 

@@ -3,21 +3,19 @@ units, ``entryFeedback`` for the identifying unit. The work is in ``hub.sanction
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
+from graph.vocabulary import FeedbackOutcome
 from hub.reading.nodes import Projected
 from schema.info import Info
 from schema.scalars import Date
 from schema.types import _is
 
-
-@strawberry.enum(description="What the implementing unit did with a measure (执行反馈).")
-class FeedbackOutcome(Enum):
-    APPLIED = "APPLIED"
-    NOT_APPLICABLE = "NOT_APPLICABLE"
-    FAILED = "FAILED"
+strawberry.enum(
+    FeedbackOutcome,
+    name="FeedbackOutcome",
+    description="What the implementing unit did with a measure (执行反馈).",
+)
 
 
 @strawberry.input

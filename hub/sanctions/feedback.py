@@ -22,13 +22,14 @@ from neo4j import AsyncDriver
 from graph.feedback import ENTRY_FEEDBACK, ENTRY_SHOWN, REPORT_FEEDBACK
 from graph.reader import GraphReader
 from graph.round_trips import note_statement
+from graph.vocabulary import FeedbackOutcome
 from hub.clock import Clock
 from hub.errors import BadInput, Forbidden, NotFound
 from hub.policy.engine import Decisions
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
 
-OUTCOMES = ("APPLIED", "NOT_APPLICABLE", "FAILED")
+OUTCOMES = tuple(outcome.value for outcome in FeedbackOutcome)
 MAX_NOTE = 2000
 REFUSALS = {
     "NO_ENTRY": ("entryId", "no such entry"),
