@@ -9,22 +9,32 @@
   constraints and indexes stay.
 * ``settings`` points the hub at the test instance, with its own data dir (keys) under the
   pytest tmp dir, so tests never touch the developer's ``.local``.
+* ``city`` is the empty graph with ``tests/data/small_city.jsonl`` imported.
+* ``client`` is the hub in-process over HTTP (``tests/support/hubtest.py``). By default it reads
+  ``city``; a test module picks another graph or clock with ``pytest.mark.hub(...)``
+  (see :func:`client`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from neo4j import Driver, GraphDatabase
 
 from graph import local_neo4j
+from graph.catalogue import load_catalogue
 from graph.model import migrate
+from hub.importing.run import import_file
 from hub.settings import Settings
-from tests.audittest import Cli
+from tests.support.audittest import Cli
+from tests.support.hubtest import DATA, HubClient, hub_client
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PORT = int(os.environ.get("CREDIT_HUB_TEST_NEO4J_PORT", "7697"))
@@ -77,5 +87,61 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
 def cli(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Cli:
-    """The command line, in-process, with the test settings (see tests/audittest.py)."""
+    """The command line, in-process, with the test settings (see tests/support/audittest.py)."""
     return Cli(settings, monkeypatch, capsys)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "hub(records=..., catalogue=False, clock=None): the graph and clock of the client fixture",
+    )
+
+
+@pytest.fixture
+def city(graph: Driver, settings: Settings) -> Driver:
+    """The empty graph with the small city (``tests/data/small_city.jsonl``) imported."""
+    import_file(settings, DATA / "small_city.jsonl")
+    return graph
+
+
+Records = Callable[[], Iterable[dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class HubOptions:
+    """What ``pytest.mark.hub(...)`` asks of the ``client`` fixture.
+
+    ``records``: the graph's content: ``"city"`` (the default: :func:`city`), ``None`` (the empty
+    graph) or a function returning the import records of the module's own city. ``catalogue``:
+    load the measures catalogue first. ``clock``: the hub's "today": a date function, or the name
+    of a fixture giving one (a clock the test moves); None: the system day.
+    """
+
+    records: Records | str | None = "city"
+    catalogue: bool = False
+    clock: Callable[[], date] | str | None = None
+
+
+@pytest.fixture
+async def client(
+    request: pytest.FixtureRequest, graph: Driver, settings: Settings, tmp_path: Path
+) -> AsyncIterator[HubClient]:
+    """The hub in-process over HTTP, on the graph and clock the module's ``pytest.mark.hub``
+    names (:class:`HubOptions`; without the mark: the small city, the system day)."""
+    marker = request.node.get_closest_marker("hub")
+    options = HubOptions(**marker.kwargs) if marker is not None else HubOptions()
+    if options.catalogue:
+        load_catalogue(graph, "neo4j")
+    if options.records == "city":
+        request.getfixturevalue("city")
+    elif callable(options.records):
+        path = tmp_path / "city.jsonl"
+        lines = (json.dumps(record, ensure_ascii=False) for record in options.records())
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        import_file(settings, path)
+    clock = options.clock
+    if isinstance(clock, str):
+        clock = request.getfixturevalue(clock)
+    async with hub_client(settings, clock) as hub:
+        yield hub

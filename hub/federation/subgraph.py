@@ -8,7 +8,7 @@ under the policy in force, so a policy reload shows in the next answer; ``credit
 print`` writes it under the policy files of the settings (``CREDIT_HUB_POLICY_DIR``, else the
 packaged ``policies/``). ``schema/schema.graphql`` is that output for the packaged policy,
 committed, so a change to the schema or the policy shows up in review
-(``tests/test_federation.py`` fails until the file is regenerated).
+(``tests/federation/test_federation.py`` fails until the file is regenerated).
 """
 
 from __future__ import annotations

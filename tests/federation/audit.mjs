@@ -5,7 +5,7 @@
 // Every request the audit sends carries the given Authorization and X-Purpose (the hub answers
 // nothing to an anonymous caller). Prints a JSON array [{id, name, status, reason?, status_code?,
 // body?}] on stdout and exits 0; what is an acceptable result is decided by the caller
-// (tests/test_graphql_http_audit.py).
+// (tests/audit/test_graphql_http_audit.py).
 import { auditServer } from "graphql-http";
 
 const [url] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-// The federation stack the end-to-end test drives (tests/test_federation.py):
+// The federation stack the end-to-end test drives (tests/federation/test_federation.py):
 //
 //   node stack.mjs HUB_SDL_FILE HUB_URL
 //

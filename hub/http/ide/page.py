@@ -5,6 +5,8 @@ into ``hub/http/ide/static/``; :func:`ide_routes` serves them under ``/ide-asset
 page at ``/graphiql``. The page loads nothing from any other origin: the GraphiQL stylesheet
 carries its fonts inline (``data:`` URLs) and the Content-Security-Policy sent with the page
 blocks every other origin anyway (except the GraphQL endpoint's, if it is an absolute URL).
+The page's own script is ``ide.js`` (committed, shipped in the wheel with this module), inlined
+into the page and allowed by the policy through its sha256.
 
 The headers editor is open and pre-filled with a template for the bearer token and the
 ``X-Purpose`` header; a header still holding the ``<paste token>`` placeholder is not sent.
@@ -35,6 +37,7 @@ from starlette.staticfiles import StaticFiles
 
 __all__ = [
     "ASSETS_PATH",
+    "BOOTSTRAP_FILE",
     "DEFAULT_HEADERS",
     "PAGE_PATH",
     "STATIC_DIR",
@@ -74,151 +77,11 @@ _DEFAULT_QUERY = """\
 _MISSING_MESSAGE = "IDE assets not built: run make install"
 _LOAD_FAILED_MESSAGE = "IDE assets failed to load (see the browser console): run make install"
 
-# Static, so the Content-Security-Policy can allow exactly this inline script by hash;
-# the per-page values travel in a JSON data block that is never executed.
-# GraphiQL introspects once on load, before its headers editor exists (so without the
-# token); the wrapper hands GraphiQL a fresh fetcher whenever the effective headers
-# change, which makes it introspect again with the pasted token.
-_BOOTSTRAP_JS = """
-(function () {
-  "use strict";
-  var config = JSON.parse(document.getElementById("ide-config").textContent);
-  var root = document.getElementById("graphiql");
-  if (!window.React || !window.ReactDOM || !window.GraphiQL) {
-    root.textContent = config.loadFailedMessage;
-    return;
-  }
-  var h = React.createElement;
-
-  /* Headers to send: the editor's values minus any still holding the placeholder. */
-  function effectiveHeaders(headers) {
-    var out = {};
-    Object.keys(headers || {}).sort().forEach(function (name) {
-      var value = headers[name];
-      if (value === null || value === undefined) { return; }
-      value = String(value);
-      if (value.indexOf(config.placeholder) !== -1) { return; }
-      out[name] = value;
-    });
-    return out;
-  }
-
-  function headersKey(text) {
-    try {
-      var parsed = JSON.parse(text || "{}");
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) { return null; }
-      return JSON.stringify(effectiveHeaders(parsed));
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function makeFetcher() {
-    return function fetcher(params, opts) {
-      var headers = effectiveHeaders(opts && opts.headers);
-      headers["Content-Type"] = "application/json";
-      headers["Accept"] = "application/json";
-      return fetch(config.endpoint, {
-        method: "POST",
-        headers: headers,
-        body: JSON.stringify(params),
-        credentials: "same-origin"
-      }).then(function (response) {
-        return response.text().then(function (text) {
-          try {
-            return JSON.parse(text);
-          } catch (e) {
-            return {errors: [{message: "HTTP " + response.status + ": " + text.slice(0, 500)}]};
-          }
-        });
-      });
-    };
-  }
-
-  /* GraphiQL keeps query history (headers included) in localStorage even when headers
-     are not persisted: store it with credential headers reset to the placeholder. */
-  var SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key/i;
-  function redactHeaders(text) {
-    var parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      return null;
-    }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) { return null; }
-    Object.keys(parsed).forEach(function (name) {
-      if (SECRET_HEADER.test(name)) {
-        parsed[name] = /^bearer\\s/i.test(String(parsed[name]))
-          ? "Bearer " + config.placeholder : config.placeholder;
-      }
-    });
-    return JSON.stringify(parsed, null, 2);
-  }
-  function redact(value) {
-    var data;
-    try {
-      data = JSON.parse(value);
-    } catch (e) {
-      return value;
-    }
-    (function walk(node) {
-      if (node === null || typeof node !== "object") { return; }
-      Object.keys(node).forEach(function (key) {
-        if (key === "headers" && typeof node[key] === "string") {
-          node[key] = redactHeaders(node[key]);
-        } else {
-          walk(node[key]);
-        }
-      });
-    })(data);
-    return JSON.stringify(data);
-  }
-  var storage = null;
-  try {
-    var local = window.localStorage;
-    var ours = function (key) { return key.indexOf("graphiql:") === 0; };
-    storage = {
-      getItem: function (key) { return local.getItem(key); },
-      setItem: function (key, value) { local.setItem(key, redact(value)); },
-      removeItem: function (key) { local.removeItem(key); },
-      clear: function () { Object.keys(local).filter(ours).forEach(this.removeItem); },
-      get length() { return Object.keys(local).filter(ours).length; }
-    };
-  } catch (e) {
-    storage = null;
-  }
-
-  function Ide() {
-    var state = React.useState(makeFetcher);
-    var setFetcher = state[1];
-    var lastKey = React.useRef(headersKey(config.defaultHeaders));
-    var timer = React.useRef(0);
-    function onEditHeaders(text) {
-      clearTimeout(timer.current);
-      timer.current = setTimeout(function () {
-        var key = headersKey(text);
-        if (key !== null && key !== lastKey.current) {
-          lastKey.current = key;
-          setFetcher(function () { return makeFetcher(); });
-        }
-      }, 700);
-    }
-    return h(GraphiQL, {
-      fetcher: state[0],
-      storage: storage,
-      defaultQuery: config.defaultQuery,
-      defaultHeaders: config.defaultHeaders,
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: false,
-      showPersistHeadersSettings: false,
-      defaultEditorToolsVisibility: "headers",
-      onEditHeaders: onEditHeaders
-    });
-  }
-
-  ReactDOM.createRoot(root).render(h(Ide));
-})();
-"""
+# Static (``ide.js``, committed beside this module), so the Content-Security-Policy can allow
+# exactly this inline script by hash; the per-page values travel in a JSON data block that is
+# never executed.
+BOOTSTRAP_FILE = Path(__file__).resolve().parent / "ide.js"
+_BOOTSTRAP_JS = BOOTSTRAP_FILE.read_text(encoding="utf-8")
 _BOOTSTRAP_HASH = base64.b64encode(hashlib.sha256(_BOOTSTRAP_JS.encode()).digest()).decode()
 
 

@@ -1,0 +1,1 @@
+"""Tests of hub/admin/: the admin desk and the per-unit figures."""

@@ -1,0 +1,1 @@
+"""Tests of hub/audit/ and graph/audit/: chain, signing, stored form, queries, retention, proofs."""

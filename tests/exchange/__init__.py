@@ -1,0 +1,1 @@
+"""Tests of hub/exchange/: list export and recognition, snapshots, the court feed."""

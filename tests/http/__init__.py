@@ -1,0 +1,1 @@
+"""Tests of hub/http/: the GraphQL path, authentication, the IDE page."""

@@ -1,0 +1,1 @@
+"""Tests of hub/importing/: the all-or-nothing import and entry sources."""

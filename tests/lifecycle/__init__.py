@@ -1,0 +1,1 @@
+"""Tests of hub/lifecycle/: proposals, rules, expiry, working days, pushed files."""

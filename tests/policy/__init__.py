@@ -1,0 +1,1 @@
+"""Tests of hub/policy/: the policy engine and lint, reloads, purpose limits, quotas."""

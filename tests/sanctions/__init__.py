@@ -1,0 +1,1 @@
+"""Tests of hub/sanctions/: check, exposure, execution feedback."""

@@ -1,0 +1,1 @@
+"""Tests of hub/seeding/: the generated demo city."""
