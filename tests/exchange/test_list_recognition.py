@@ -165,7 +165,7 @@ def test_two_concurrent_imports_of_one_snapshot_take_it_once(
         while _blocked_transactions(graph) < 2:
             assert all(p.poll() is None for p in imports), "an import ended before the lock"
             assert time.monotonic() < deadline, "the imports never waited on the receipt"
-            time.sleep(0.2)
+            time.sleep(0.2)  # a poll interval: the loop waits on the condition above
         held.rollback()
     outcomes = sorted((p.wait(timeout=120), p.communicate()[1]) for p in imports)
     assert [code for code, _ in outcomes] == [0, 1]

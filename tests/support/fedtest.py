@@ -95,7 +95,7 @@ def serve_hub(settings: Settings, timeout: float = 30) -> Iterator[Served]:
                 except httpx.TransportError:
                     pass
                 assert time.monotonic() < deadline, f"the hub is not ready: {_read(log)}"
-                time.sleep(0.1)
+                time.sleep(0.1)  # a poll interval: the loop waits on /readyz
             yield Served(f"{base}/graphql", process)
         finally:
             _stop(process)
