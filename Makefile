@@ -9,7 +9,7 @@ PORT ?= 8000
 .PHONY: install demo test check lint bench neo4j-start neo4j-stop clean
 
 install: $(VENV)/.installed
-	$(BIN)/python -c 'from graph.local_neo4j import ensure_jars; ensure_jars(quiet=True)'
+	$(BIN)/python -c 'from graph.local import ensure_jars; from hub.settings import local_neo4j_config; ensure_jars(local_neo4j_config(), quiet=True)'
 	bash hub/http/ide/build.sh
 	bash tests/federation/build.sh
 

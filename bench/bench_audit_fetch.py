@@ -22,7 +22,7 @@ import neo4j
 from neo4j import GraphDatabase
 
 from graph.audit.scan import WRITER_CHAIN_PAGE
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 
 PAGE = 5000
 SHAPES: dict[str, LiteralString] = {

@@ -48,7 +48,7 @@ from starlette.applications import Starlette
 
 from bench.bench_enterprise import QUERY as ENTERPRISE
 from bench.http_load import LoadResult, run_load
-from graph import local_neo4j
+from graph import local as local_neo4j
 from graph.audit.scan import AuditScan
 from graph.audit.store import apply_audit_schema
 from graph.audit.stored import payload_content
@@ -58,7 +58,7 @@ from hub.audit.log import AuditRecord
 from hub.audit.signing import load_audit_keys
 from hub.audit.verify_store import verify_store
 from hub.keys.signing import mint_token
-from hub.settings import Settings
+from hub.settings import Settings, local_neo4j_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -273,10 +273,10 @@ async def _outage_script(
     t0 = time.monotonic()
     await asyncio.sleep(args.warm)
     stopping = time.monotonic() - t0
-    await asyncio.to_thread(local_neo4j.stop, audit_dir)
+    await asyncio.to_thread(local_neo4j.stop, audit_dir, config=local_neo4j_config())
     await asyncio.sleep(args.outage)
     restarting = time.monotonic() - t0
-    await asyncio.to_thread(local_neo4j.start, audit_dir, audit_port)
+    await asyncio.to_thread(local_neo4j.start, audit_dir, audit_port, config=local_neo4j_config())
     back = time.monotonic() - t0
     await asyncio.sleep(args.after)
     stop.set()
@@ -381,8 +381,8 @@ def main() -> int:
     credit_port = ports[0] if ports else local_neo4j.free_port()
     audit_port = ports[1] if len(ports) > 1 else local_neo4j.free_port()
     try:
-        credit = local_neo4j.start(credit_dir, port=credit_port)
-        audit = local_neo4j.start(audit_dir, port=audit_port)
+        credit = local_neo4j.start(credit_dir, port=credit_port, config=local_neo4j_config())
+        audit = local_neo4j.start(audit_dir, port=audit_port, config=local_neo4j_config())
         settings = Settings.from_env(
             {"CREDIT_HUB_NEO4J_URI": credit, "CREDIT_HUB_DATA_DIR": str(data / "hub")}
         )
@@ -403,8 +403,8 @@ def main() -> int:
             return 0
         return outage(data, credit, audit_dir, audit_port, headers, keys, args)
     finally:
-        local_neo4j.stop(audit_dir)
-        local_neo4j.stop(credit_dir)
+        local_neo4j.stop(audit_dir, config=local_neo4j_config())
+        local_neo4j.stop(credit_dir, config=local_neo4j_config())
         shutil.rmtree(data, ignore_errors=True)
 
 

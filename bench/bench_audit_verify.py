@@ -40,7 +40,7 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.audit.chain import Chain
 from hub.audit.export import verify_file
 from hub.audit.log import AuditRecord, audit_time, checkpoint

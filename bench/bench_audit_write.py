@@ -26,7 +26,7 @@ from typing import LiteralString
 from neo4j import AsyncGraphDatabase
 
 from bench.bench_audit_verify import _records
-from graph import local_neo4j
+from graph import local as local_neo4j
 from graph.audit.store import WRITE_AUDIT_BATCH, WRITE_LINKED_AUDIT_BATCH
 from graph.audit.stored import node_of
 from hub.audit.chain import Chain

@@ -25,7 +25,7 @@ import httpx
 from neo4j import READ_ACCESS, AsyncGraphDatabase, GraphDatabase
 
 from bench.http_load import LoadResult, run_load
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from graph.queries import SAMPLE_ENTERPRISE_KEYS, enterprise_query
 from graph.selection import Selection
 from hub.keys.signing import mint_token

@@ -20,7 +20,7 @@ from typing import Any
 from neo4j import GraphDatabase
 
 from graph.loading import WRITE_ENTRIES
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.settings import Settings
 
 ROWS = 20_000

@@ -22,7 +22,7 @@ from bench.bench_check import person_numbers
 from bench.bench_enterprise import sample_keys
 from bench.http_load import LoadResult, run_load
 from graph.checks import CHECK_SUBJECTS
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.keys.crypto import PERSON_ID_NUMBER, FieldCipher, load_keyring
 from hub.settings import Settings
 

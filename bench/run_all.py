@@ -33,7 +33,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph import local_neo4j
+from graph import local as local_neo4j
+from hub.settings import local_neo4j_config
 
 GRAPH_BENCHES = ("bench_enterprise", "bench_check", "n_plus_one_check", "bench_lifecycle")
 OTHER_BENCHES = ("bench_audit_verify", "bench_audit_outage")
@@ -96,13 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         env["CREDIT_HUB_NEO4J_URI"] = args.neo4j_uri
     try:
         if started:
-            env["CREDIT_HUB_NEO4J_URI"] = local_neo4j.start(data_dir, local_neo4j.free_port())
+            env["CREDIT_HUB_NEO4J_URI"] = local_neo4j.start(
+                data_dir, local_neo4j.free_port(), config=local_neo4j_config()
+            )
             print(f"neo4j {env['CREDIT_HUB_NEO4J_URI']} in {data_dir}", flush=True)
         _migrate(env)
         results = [(name, _run(name, arguments, env)) for name, arguments in _commands(args)]
     finally:
         if started and not args.keep:
-            local_neo4j.stop(data_dir)
+            local_neo4j.stop(data_dir, config=local_neo4j_config())
             shutil.rmtree(data_dir, ignore_errors=True)
     print("\n" + "\n".join(f"{name:<20} exit {status}" for name, status in results))
     return max(status for _, status in results)

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
+from graph.local.config import LocalNeo4jConfig
 
 
 class Password(Protocol):
@@ -37,13 +38,16 @@ class Neo4jAccess(Protocol):
     @property
     def data_dir(self) -> Path: ...
 
+    @property
+    def local_neo4j(self) -> LocalNeo4jConfig: ...
+
 
 def auth_for(access: Neo4jAccess, uri: str) -> tuple[str, str] | None:
     """The credentials given, else those of the local Neo4j serving ``uri`` (its generated
     password, 0600 under its data dir), else none (and Neo4j refuses)."""
     if access.neo4j_password.value:
         return (access.neo4j_user, access.neo4j_password.value)
-    return credentials_for(uri, access.data_dir)
+    return credentials_for(uri, access.data_dir, access.local_neo4j)
 
 
 def open_driver(access: Neo4jAccess, uri: str | None = None) -> Driver:

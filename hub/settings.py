@@ -33,6 +33,17 @@ generated for it (0600 under its data dir; ``graph.driver.auth_for``).
 | CREDIT_HUB_BACKLOG | the listen backlog | 256 |
 | CREDIT_HUB_VALIDATION_BUDGET_MS | longest a validation may take (else BAD_INPUT) | 500 |
 | CREDIT_HUB_EXECUTION_BUDGET_MS | longest a query's execution may take (else BAD_INPUT) | 10000 |
+
+The local Neo4j of ``credit-hub neo4j start`` (``graph.local``; sizes are checked when it starts):
+
+| variable | meaning | default |
+|---|---|---|
+| CREDIT_HUB_NEO4J_HEAP | its maximum heap, e.g. `512m` or `1g` | 512m |
+| CREDIT_HUB_NEO4J_PAGECACHE | its page cache (a bench graph wants gigabytes) | 64m |
+| CREDIT_HUB_NEO4J_JAVA_OPTS | extra JVM flags, appended last | none |
+| CREDIT_HUB_NEO4J_CDS | `0` (or false, no, off): no class-data sharing | on |
+| CREDIT_HUB_CACHE | jars, compiled launcher, class-data archives | ~/.cache/credit-hub |
+| JAVA_HOME | which Java 17+ runs it | `java` on PATH |
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.local.config import DEFAULT_HEAP, DEFAULT_PAGECACHE, LocalNeo4jConfig
 from hub.errors import ConfigurationError
 
 LOCAL_NEO4J_PORT = 7687
@@ -117,6 +129,7 @@ class Settings:
     server: ServerLimits = field(default_factory=ServerLimits)
     validation_budget_ms: int = 500
     execution_budget_ms: int = 10_000
+    local_neo4j: LocalNeo4jConfig = field(default_factory=LocalNeo4jConfig)
 
     @property
     def is_production(self) -> bool:
@@ -168,7 +181,24 @@ class Settings:
             else None,
             trusted_proxies=_trusted_proxies(env.get("CREDIT_HUB_TRUSTED_PROXIES", "")),
             server=ServerLimits.from_env(env),
+            local_neo4j=local_neo4j_config(env),
         )
+
+
+def local_neo4j_config(env: Mapping[str, str] | None = None) -> LocalNeo4jConfig:
+    """The local Neo4j's sizes, cache and Java from the environment (``os.environ`` if None)."""
+    env = os.environ if env is None else env
+    cache = env.get("CREDIT_HUB_CACHE")
+    java_home = env.get("JAVA_HOME")
+    sharing = env.get("CREDIT_HUB_NEO4J_CDS", "1").strip().lower()
+    return LocalNeo4jConfig(
+        cache=Path(cache) if cache else None,
+        heap=env.get("CREDIT_HUB_NEO4J_HEAP", "").strip() or DEFAULT_HEAP,
+        page_cache=env.get("CREDIT_HUB_NEO4J_PAGECACHE", "").strip() or DEFAULT_PAGECACHE,
+        java_opts=env.get("CREDIT_HUB_NEO4J_JAVA_OPTS", ""),
+        class_data_sharing=sharing not in ("0", "false", "no", "off"),
+        java_home=Path(java_home) if java_home else None,
+    )
 
 
 def _neo4j_password(env: Mapping[str, str]) -> str:

@@ -1,7 +1,7 @@
 """How the fixtures work.
 
 * One real Neo4j 5.26 for the whole test session: ``neo4j_uri`` starts it with
-  ``graph.local_neo4j.start`` on its own port (``CREDIT_HUB_TEST_NEO4J_PORT``, default 7697) and
+  ``graph.local.start`` on its own port (``CREDIT_HUB_TEST_NEO4J_PORT``, default 7697) and
   data dir (``.local/test-neo4j-<port>``), migrates it once, and stops it at the end. Never a mock.
   It requires authentication: ``neo4j_auth`` is its user and generated password.
 * ``graph`` is a synchronous driver to it; every test that asks for ``graph`` (directly or
@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 from neo4j import Driver, GraphDatabase
 
-from graph import local_neo4j
+from graph import local as local_neo4j
 from graph.catalogue import load_catalogue
 from graph.model import migrate
 from hub.importing.run import import_file
-from hub.settings import Settings
+from hub.settings import Settings, local_neo4j_config
 from tests.support.audittest import Cli
 from tests.support.hubtest import DATA, HubClient, hub_client
 
@@ -43,13 +43,13 @@ TEST_DATA_DIR = ROOT / ".local" / f"test-neo4j-{TEST_PORT}"
 
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    local_neo4j.stop(TEST_DATA_DIR)
+    local_neo4j.stop(TEST_DATA_DIR, config=local_neo4j_config())
     shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
-    uri = local_neo4j.start(TEST_DATA_DIR, port=TEST_PORT)
+    uri = local_neo4j.start(TEST_DATA_DIR, port=TEST_PORT, config=local_neo4j_config())
     with GraphDatabase.driver(uri, auth=local_neo4j.credentials(TEST_DATA_DIR)) as driver:
         migrate(driver, "neo4j")
     yield uri
-    local_neo4j.stop(TEST_DATA_DIR)
+    local_neo4j.stop(TEST_DATA_DIR, config=local_neo4j_config())
 
 
 @pytest.fixture(scope="session")

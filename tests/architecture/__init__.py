@@ -1,1 +1,2 @@
-"""The house itself: the layers import downward only (the import-linter contracts of pyproject.toml)."""
+"""The house itself: the layers import downward only (the import-linter contracts in
+pyproject.toml)."""

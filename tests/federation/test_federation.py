@@ -19,7 +19,7 @@ import httpx
 import pytest
 from neo4j import Driver
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.cli import main as cli
 from hub.federation.subgraph import COMMITTED, subgraph_sdl
 from hub.importing.run import import_file

@@ -16,8 +16,9 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
-from graph import local_neo4j
-from graph.local_neo4j import LocalNeo4jError
+from graph import local as local_neo4j
+from graph.local import LocalNeo4jError
+from hub.settings import local_neo4j_config
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,12 @@ def _dead_pid() -> int:
 def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
     data_dir = tmp_path_factory.mktemp("neo4j-a")
     port = local_neo4j.free_port()
-    uri = local_neo4j.start(data_dir, port)
+    uri = local_neo4j.start(data_dir, port, config=local_neo4j_config())
     pid = local_neo4j.status(data_dir).pid
     try:
         yield Instance(data_dir, port, uri)
     finally:
-        assert local_neo4j.stop(data_dir) is True
+        assert local_neo4j.stop(data_dir, config=local_neo4j_config()) is True
         assert pid is not None and _gone(pid)
         assert _launchers_of(data_dir) == []
         assert not local_neo4j.status(data_dir).running
@@ -99,19 +100,22 @@ def test_cypher_works_with_the_generated_credentials(instance: Instance) -> None
 
 def test_start_again_is_idempotent(instance: Instance) -> None:
     pid = local_neo4j.status(instance.data_dir).pid
-    assert local_neo4j.start(instance.data_dir, instance.port) == instance.uri
+    assert (
+        local_neo4j.start(instance.data_dir, instance.port, config=local_neo4j_config())
+        == instance.uri
+    )
     assert local_neo4j.status(instance.data_dir).pid == pid
     assert _launchers_of(instance.data_dir) == [pid]
 
 
 def test_start_on_another_port_of_a_running_data_dir_fails(instance: Instance) -> None:
     with pytest.raises(LocalNeo4jError, match=rf"already runs on port {instance.port}"):
-        local_neo4j.start(instance.data_dir, local_neo4j.free_port())
+        local_neo4j.start(instance.data_dir, local_neo4j.free_port(), config=local_neo4j_config())
 
 
 def test_a_port_taken_by_something_else_fails_clearly(instance: Instance, tmp_path: Path) -> None:
     with pytest.raises(LocalNeo4jError, match=rf"port {instance.port} .* already in use"):
-        local_neo4j.start(tmp_path, instance.port)
+        local_neo4j.start(tmp_path, instance.port, config=local_neo4j_config())
     assert not (tmp_path / "neo4j" / "neo4j.pid").exists()
     assert _launchers_of(tmp_path) == []
 
@@ -125,10 +129,10 @@ def test_a_second_instance_runs_beside_the_first_and_stops(
     (home / "neo4j.pid").write_text(f"{os.getpid()}\n")
     (home / "neo4j.port").write_text("1\n")
     assert local_neo4j.status(tmp_path) == local_neo4j.LocalNeo4jStatus(False, None, None, None)
-    assert local_neo4j.stop(tmp_path) is False
+    assert local_neo4j.stop(tmp_path, config=local_neo4j_config()) is False
 
     port = local_neo4j.free_port()
-    uri = local_neo4j.start(tmp_path, port, timeout=120.0)
+    uri = local_neo4j.start(tmp_path, port, timeout=120.0, config=local_neo4j_config())
     try:
         assert uri == f"bolt://127.0.0.1:{port}" != instance.uri
         second = local_neo4j.status(tmp_path)
@@ -143,13 +147,13 @@ def test_a_second_instance_runs_beside_the_first_and_stops(
             records, _, _ = driver.execute_query("MATCH (p:Probe) RETURN p.at AS at")
             assert [record["at"] for record in records] == [uri]  # separate databases
     finally:
-        stopped = local_neo4j.stop(tmp_path)
+        stopped = local_neo4j.stop(tmp_path, config=local_neo4j_config())
     assert stopped is True
     assert _gone(second.pid)
     assert _launchers_of(tmp_path) == []
     assert not (home / "neo4j.pid").exists()
     assert local_neo4j.status(tmp_path) == local_neo4j.LocalNeo4jStatus(False, None, None, None)
-    assert local_neo4j.stop(tmp_path) is False
+    assert local_neo4j.stop(tmp_path, config=local_neo4j_config()) is False
     assert local_neo4j.status(instance.data_dir).running  # the first one is untouched
 
 
@@ -188,18 +192,18 @@ def test_a_stale_pid_file_is_not_running(tmp_path: Path) -> None:
     (home / "neo4j.pid").write_text(f"{_dead_pid()}\n")
     (home / "neo4j.port").write_text("7687\n")
     assert not local_neo4j.status(tmp_path).running
-    assert local_neo4j.stop(tmp_path) is False
+    assert local_neo4j.stop(tmp_path, config=local_neo4j_config()) is False
     assert not (home / "neo4j.pid").exists()
 
 
 def test_a_jvm_that_dies_while_starting_is_reported_with_its_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cds = local_neo4j.ensure_jars(quiet=True) / "cds"
+    cds = local_neo4j.ensure_jars(local_neo4j_config(), quiet=True) / "cds"
     archives = sorted(cds.glob("*.jsa"))
     monkeypatch.setenv("CREDIT_HUB_NEO4J_JAVA_OPTS", "-XX:+NoSuchOptionAtAll")
     with pytest.raises(LocalNeo4jError, match=r"exited while starting(?s:.*)NoSuchOptionAtAll"):
-        local_neo4j.start(tmp_path, local_neo4j.free_port())
+        local_neo4j.start(tmp_path, local_neo4j.free_port(), config=local_neo4j_config())
     assert not (tmp_path / "neo4j" / "neo4j.pid").exists()
     assert _launchers_of(tmp_path) == []
     assert sorted(cds.glob("*.jsa")) == archives  # a class-data archive is not blamed for it
@@ -208,14 +212,14 @@ def test_a_jvm_that_dies_while_starting_is_reported_with_its_log(
 def test_a_bad_heap_setting_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CREDIT_HUB_NEO4J_HEAP", "lots")
     with pytest.raises(LocalNeo4jError, match="CREDIT_HUB_NEO4J_HEAP"):
-        local_neo4j.start(tmp_path, local_neo4j.free_port())
+        local_neo4j.start(tmp_path, local_neo4j.free_port(), config=local_neo4j_config())
 
 
 def test_missing_java_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(LocalNeo4jError, match=r"Java \('java'\) is not on PATH.*Java 17\+"):
-        local_neo4j.ensure_jars(quiet=True)
+        local_neo4j.ensure_jars(local_neo4j_config(), quiet=True)
 
 
 def test_an_old_java_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,7 +229,7 @@ def test_an_old_java_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(LocalNeo4jError, match=r"is Java 11; .* Java 17 or newer"):
-        local_neo4j.ensure_jars(quiet=True)
+        local_neo4j.ensure_jars(local_neo4j_config(), quiet=True)
 
 
 def test_missing_maven_is_named_when_the_jars_are_not_cached(
@@ -243,7 +247,7 @@ def test_missing_maven_is_named_when_the_jars_are_not_cached(
     with pytest.raises(
         LocalNeo4jError, match=r"Maven \('mvn'\) is not on PATH.*Java 17\+ and Maven"
     ):
-        local_neo4j.ensure_jars(quiet=True)
+        local_neo4j.ensure_jars(local_neo4j_config(), quiet=True)
 
 
 def test_a_bad_page_cache_setting_is_refused(
@@ -251,7 +255,7 @@ def test_a_bad_page_cache_setting_is_refused(
 ) -> None:
     monkeypatch.setenv("CREDIT_HUB_NEO4J_PAGECACHE", "1x")
     with pytest.raises(LocalNeo4jError, match="CREDIT_HUB_NEO4J_PAGECACHE must be a size"):
-        local_neo4j.start(tmp_path, local_neo4j.free_port())
+        local_neo4j.start(tmp_path, local_neo4j.free_port(), config=local_neo4j_config())
     assert not (tmp_path / "neo4j" / "neo4j.pid").exists()
 
 
@@ -260,9 +264,12 @@ def test_attack_class_6_a_second_start_reuses_the_password(instance: Instance) -
     on the file is tightened back to 0600. Runs last of the module's instance tests."""
     path = local_neo4j.password_file(instance.data_dir)
     before = local_neo4j.credentials(instance.data_dir)
-    assert local_neo4j.stop(instance.data_dir) is True
+    assert local_neo4j.stop(instance.data_dir, config=local_neo4j_config()) is True
     path.chmod(0o644)
-    assert local_neo4j.start(instance.data_dir, instance.port) == instance.uri
+    assert (
+        local_neo4j.start(instance.data_dir, instance.port, config=local_neo4j_config())
+        == instance.uri
+    )
     assert local_neo4j.credentials(instance.data_dir) == before
     assert path.stat().st_mode & 0o777 == 0o600
     with GraphDatabase.driver(instance.uri, auth=before) as driver:

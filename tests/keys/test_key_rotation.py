@@ -10,7 +10,7 @@ import secrets
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.errors import ConfigurationError
 from hub.importing.run import import_file
 from hub.keys.crypto import KEYRING_FILE, FieldCipher, load_keyring

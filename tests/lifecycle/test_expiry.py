@@ -10,7 +10,7 @@ from pathlib import Path
 
 from neo4j import AsyncGraphDatabase, Driver
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.importing.run import import_file
 from hub.lifecycle.expiry import expire_due
 from hub.settings import Settings

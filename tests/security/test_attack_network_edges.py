@@ -22,7 +22,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError
 
 from graph.driver import auth_for, open_driver
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.errors import ConfigurationError
 from hub.settings import ServerLimits, Settings
 from tests.support.fedtest import serve_hub

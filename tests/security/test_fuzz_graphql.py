@@ -14,7 +14,7 @@ import schemathesis
 from graphql import introspection_from_schema
 from hypothesis import HealthCheck, settings
 
-from graph.local_neo4j import credentials_for
+from graph.local import credentials_for
 from hub.importing.run import import_file
 from hub.settings import Settings
 from schema.build import build_schema

@@ -22,7 +22,7 @@ from typing import IO
 
 import httpx
 
-from graph import local_neo4j
+from graph import local as local_neo4j
 from hub.keys.signing import ensure_dev_signing_key
 from hub.settings import Settings
 
