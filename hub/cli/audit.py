@@ -1,9 +1,7 @@
-"""``credit-hub audit ...`` and the audit records of command-line operations.
+"""``credit-hub audit ...``: verify, prove, export and prune the audit log.
 
-``install(sub)`` (called once from ``hub.cli.main._parser``) adds the ``audit`` command group and
-wraps the handlers of the commands that change or disclose data (``migrate``, ``seed``,
-``import``, ``push``, ``expire``, whichever exist) so that every run leaves one audit record
-with its outcome — rejected imports included (docs/audit.md, "Operations").
+``install(sub)`` (called once from ``hub.cli.main``) adds the ``audit`` command group; the
+subcommands that read or change the log leave an audit record of their own (``hub.cli.audited``).
 
 | command | does | exit |
 |---|---|---|
@@ -24,14 +22,12 @@ zone (Asia/Shanghai), or ISO date-times with an offset.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -41,30 +37,21 @@ from graph.driver import open_driver
 from hub.audit import retention
 from hub.audit.export import export_range, verify_file
 from hub.audit.log import audit_time
-from hub.audit.operations import ensure_recordable, operation_record, record_operation
 from hub.audit.proof import check_proof, make_proof
 from hub.audit.signing import AuditKeys, load_audit_keys, load_audit_signer, rotate_audit_key
 from hub.audit.subjects import subject_claim
 from hub.audit.verify import WriterReport
 from hub.audit.verify_store import verify_store, verify_store_parallel
+from hub.cli.audited import arguments as _args
+from hub.cli.audited import audited
 from hub.clock import PLATFORM_ZONE, today
-from hub.errors import BadInput, HubError, NotFound
+from hub.errors import BadInput, NotFound
 from hub.keys.crypto import FieldCipher, load_keyring
 from hub.keys.signing import mint_token
 from hub.settings import Settings
-from hub.values import plain
-
-Command = Callable[[argparse.Namespace, Settings], int]
-AUDITED_COMMANDS = ("migrate", "seed", "import", "push", "expire")
-DETAILS = "audit_details"
 
 
 def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for name in AUDITED_COMMANDS:
-        parser = sub.choices.get(name)
-        if parser is not None:
-            handler = parser.get_default("command")
-            parser.set_defaults(command=audited(f"Cli.{name}", handler, _details(name)))
     group = sub.add_parser("audit", help="verify, prove, export and prune the audit log")
     actions = group.add_subparsers(required=True, metavar="ACTION")
 
@@ -126,97 +113,6 @@ def _keys_argument(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="an audit public key (PEM) to trust besides those in the keys directory",
     )
-
-
-# -- the audit record of a command -------------------------------------------------------------
-
-
-def audited(
-    operation: str, command: Command, details: Callable[[argparse.Namespace], dict[str, Any]]
-) -> Command:
-    """``command`` that leaves one audit record of its run, whatever its outcome."""
-
-    def run(args: argparse.Namespace, settings: Settings) -> int:
-        ensure_recordable(settings, operation)
-        started = time.perf_counter()
-        try:
-            status = command(args, settings)
-        except HubError as exc:
-            code = exc.code
-            record = operation_record(
-                operation,
-                decision="ERROR" if code == "INTERNAL" else code,
-                started=started,
-                error_codes=[code],
-                details=_merged(args, details) | {"error": exc.message[:500]},
-            )
-            _record_quietly(settings, record)
-            raise
-        except BaseException:
-            record = operation_record(
-                operation,
-                decision="ERROR",
-                started=started,
-                error_codes=["INTERNAL"],
-                details=_merged(args, details),
-            )
-            _record_quietly(settings, record)
-            raise
-        decision = "ALLOWED" if status == 0 else "BAD_INPUT"
-        merged = _merged(args, details) | {"exit_status": status}
-        record_operation(
-            settings,
-            operation_record(operation, decision=decision, started=started, details=merged),
-        )
-        return status
-
-    return run
-
-
-def _merged(
-    args: argparse.Namespace, details: Callable[[argparse.Namespace], dict[str, Any]]
-) -> dict[str, Any]:
-    try:
-        base = details(args)
-    except OSError:
-        base = {}
-    return base | dict(getattr(args, DETAILS, {}))
-
-
-def _record_quietly(settings: Settings, record: Any) -> None:
-    """On a failed command the command's own error is what the operator must see."""
-
-    try:
-        record_operation(settings, record)
-    except HubError as exc:
-        print(f"credit-hub: {exc.message}", file=sys.stderr)
-
-
-def _details(name: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
-    if name == "import":
-        return lambda args: _file_details(args) | _args("court_feed")(args)
-    if name == "push":
-        return lambda args: _file_details(args) | {"unit": args.unit}
-    if name == "seed":
-        return _args("enterprises", "seed")
-    return _args()
-
-
-def _args(*names: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
-    def details(args: argparse.Namespace) -> dict[str, Any]:
-        return {name: plain(getattr(args, name, None)) for name in names}
-
-    return details
-
-
-def _file_details(args: argparse.Namespace) -> dict[str, Any]:
-    path = Path(args.file)
-    details: dict[str, Any] = {"file": str(path)}
-    try:
-        details["file_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        details["file_sha256"] = None
-    return details
 
 
 # -- the commands -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``credit-hub export``: a unit's or the city's effective entries as a signed snapshot (R18).
+"""A unit's or the city's effective entries as a signed snapshot (R18; ``credit-hub export``,
+``hub.cli.data``).
 
 The snapshot is the envelope of ``hub.exchange.snapshots`` signed with this platform's Ed25519 key
 (``CREDIT_HUB_DATA_DIR/keys/snapshot-ed25519.pem``, created on first use outside production).
@@ -9,36 +10,31 @@ The snapshot is the envelope of ``hub.exchange.snapshots`` signed with this plat
 * Exits: with ``--since DATE``, the entries that exited on or after that date.
 * Subjects travel by USCC or identity number (opened from the ciphertext: the receiver must
   recognise the person) and name, so every export is audited (``Cli.export``) with the
-  manifest's counts and digest, and refused when the audit store does not answer.
+  manifest's counts and digest, whatever its outcome, and refused when the audit store does
+  not answer (``hub.cli.audited``).
 * The sequence is the generation time in milliseconds: it increases without kept state, and a
   receiver refuses any snapshot not newer than the last it took (``hub.exchange.snapshots``).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import sys
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from graph.driver import open_driver
 from graph.key_files import create_key_file
-from hub import clock
-from hub.audit.operations import ensure_recordable, operation_record, record_operation
 from hub.errors import ConfigurationError
-from hub.exchange.snapshots import public_key_text, seal
+from hub.exchange.snapshots import seal
 from hub.importing.rows import ID_NUMBER_FIELD
 from hub.keys.crypto import FieldCipher, Sealed, load_keyring
 from hub.settings import Settings
-from hub.values import parse_date, plain
+from hub.values import plain
 
 SNAPSHOT_KEY_FILE = "snapshot-ed25519.pem"
 
@@ -130,53 +126,4 @@ def export_snapshot(
     )
 
 
-def install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    export = sub.add_parser(
-        "export", help="a unit's or the city's effective entries as a signed snapshot (R18)"
-    )
-    export.add_argument("--platform", required=True, help="this platform's code, e.g. CITY-A")
-    export.add_argument("--unit", default=None, help="one identifying unit (default: all)")
-    export.add_argument("--since", default=None, help="include exits on or after YYYY-MM-DD")
-    export.add_argument("--out", "-o", type=Path, required=True)
-    export.add_argument(
-        "--trust-entry", action="store_true", help="print this platform's trusted-keys entry"
-    )
-    export.set_defaults(command=_export)
-
-
-def _export(args: argparse.Namespace, settings: Settings) -> int:
-    since = parse_date(args.since, "--since") if args.since else None
-    started = time.perf_counter()
-    ensure_recordable(settings, "Cli.export")
-    document = export_snapshot(
-        settings, platform=args.platform, unit=args.unit, since=since, today=clock.today()
-    )
-    manifest = orjson.loads(document)["manifest"]
-    args.out.write_bytes(document)
-    details = {
-        "platform": args.platform,
-        "unit": args.unit,
-        "since": args.since,
-        "out": str(args.out),
-        "entries": manifest["counts"]["entries"],
-        "exits": manifest["counts"]["exits"],
-        "digest": manifest["digest"],
-        "sequence": manifest["sequence"],
-    }
-    record_operation(
-        settings,
-        operation_record("Cli.export", decision="ALLOWED", started=started, details=details),
-    )
-    print(
-        f"exported {manifest['counts']['entries']} entries, {manifest['counts']['exits']} exits "
-        f"to {args.out} (sequence {manifest['sequence']}, {manifest['digest']})",
-        file=sys.stderr,
-    )
-    if args.trust_entry:
-        key, key_id = platform_key(settings.keys_dir, create=False)
-        entry = {"id": key_id, "platform": args.platform, "public_key": public_key_text(key)}
-        print(orjson.dumps(entry).decode())
-    return 0
-
-
-__all__ = ["export_snapshot", "install", "platform_key"]
+__all__ = ["export_snapshot", "platform_key"]

@@ -78,3 +78,67 @@ async def test_without_the_audit_store_an_operation_does_not_run(
     assert status == 1
     assert cli.err == "credit-hub: the audit log is unavailable: Cli.import was not run"
     assert run(graph, "MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+
+
+async def test_a_failing_import_of_a_bad_file_leaves_one_record_naming_the_failure(
+    cli: Cli, graph: Driver, tmp_path: Path
+) -> None:
+    bad = tmp_path / "not-json.jsonl"
+    bad.write_text("this is not JSON\n", encoding="utf-8")
+    status, _ = cli("import", str(bad))
+    assert status == 1
+    [event] = audit_events(graph)
+    assert (event["operations"], event["decision"], event["error_codes"]) == (
+        ["Cli.import"],
+        "BAD_INPUT",
+        ["BAD_INPUT"],
+    )
+    assert event["x_file"] == str(bad)
+    assert event["x_error"]
+    [sealed] = checkpoints(graph, event["writer"])
+    assert (sealed["size"], sealed["final"]) == (1, True)
+
+
+async def test_a_failing_export_leaves_one_record_naming_the_failure(
+    cli: Cli, graph: Driver, tmp_path: Path
+) -> None:
+    """The export of personal data is audited whatever its outcome, not only when it succeeds."""
+    out = tmp_path / "snapshot.json"
+    status, _ = cli("export", "--platform", "CITY-A", "--since", "last week", "--out", str(out))
+    assert status == 1
+    assert cli.err == "credit-hub: --since: must be a date YYYY-MM-DD"
+    assert not out.exists()
+    [event] = audit_events(graph)
+    assert (event["operations"], event["decision"], event["error_codes"]) == (
+        ["Cli.export"],
+        "BAD_INPUT",
+        ["BAD_INPUT"],
+    )
+    assert (event["x_platform"], event["x_since"], event["x_out"]) == (
+        "CITY-A",
+        "last week",
+        str(out),
+    )
+    assert event["x_error"] == "--since: must be a date YYYY-MM-DD"
+
+
+async def test_a_failing_key_rotation_leaves_one_record_naming_the_failure(
+    cli: Cli, graph: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``keys rotate`` is audited by the same mechanism: its failures are on record too."""
+    from hub.errors import Unavailable
+
+    def refuse(settings: object) -> None:
+        raise Unavailable("the key store is read-only")
+
+    monkeypatch.setattr("hub.keys.rotation.rotate", refuse)
+    status, _ = cli("keys", "rotate")
+    assert status == 1
+    assert cli.err == "credit-hub: the key store is read-only"
+    [event] = audit_events(graph)
+    assert (event["operations"], event["decision"], event["error_codes"]) == (
+        ["Cli.keys.rotate"],
+        "UNAVAILABLE",
+        ["UNAVAILABLE"],
+    )
+    assert event["x_error"] == "the key store is read-only"
