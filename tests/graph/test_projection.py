@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from graphql import ObjectTypeDefinitionNode, parse
 
-from graph.projection import FRAGMENTS, KEYS, compile_projection
+from graph.projection import FRAGMENTS, compile_projection
 from graph.selection import Selection
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
@@ -40,7 +40,7 @@ def test_leaves_compile_to_literal_fragments_over_the_bound_variable() -> None:
 def test_dates_are_strings_and_keys_are_the_python_names() -> None:
     cypher = compile_projection(_selection("Enterprise", registeredOn=None), {"self": "e"})
     assert "registered_on: toString(e.registered_on)" in cypher
-    assert KEYS["Role"]["from"] == "from_"
+    assert FRAGMENTS["Role"]["from"].key == "from_"
 
 
 def test_values_are_parameters_never_inlined() -> None:
