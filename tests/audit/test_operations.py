@@ -131,7 +131,7 @@ async def test_a_failing_key_rotation_leaves_one_record_naming_the_failure(
     def refuse(settings: object) -> None:
         raise Unavailable("the key store is read-only")
 
-    monkeypatch.setattr("hub.keys.rotation.rotate", refuse)
+    monkeypatch.setattr("hub.cli.keys.rotate", refuse)
     status, _ = cli("keys", "rotate")
     assert status == 1
     assert cli.err == "credit-hub: the key store is read-only"
