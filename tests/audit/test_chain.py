@@ -284,11 +284,14 @@ class _Slow:
         checkpoints: Sequence[dict[str, Any]],
         after: tuple[int, str] | None = None,
     ) -> None:
+        # Counted open before anything awaits: a batch sent while this one waits for the lock
+        # below must see it as on its way.
+        on_its_way = self._open > 0
+        self._open += 1
         if events:
-            self.sent.append((len(events), self._open > 0))
+            self.sent.append((len(events), on_its_way))
             async with self._arrival:
                 self._arrival.notify_all()
-        self._open += 1
         try:
             await self.release.wait()
             await self._store.append(events, checkpoints, after)
