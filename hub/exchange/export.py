@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from graph.driver import open_driver
 from graph.key_files import create_key_file
 from hub.errors import ConfigurationError
-from hub.exchange.snapshots import seal
+from hub.exchange.snapshots import ENTRY_FIELDS, seal
 from hub.importing.rows import ID_NUMBER_FIELD
 from hub.keys.crypto import FieldCipher, Sealed, load_keyring
 from hub.settings import Settings
@@ -50,21 +50,7 @@ RETURN l {.*} AS entry, u.code AS unit, e.uscc AS uscc, e.name AS enterprise_nam
 ORDER BY l.id
 """
 
-_EXPORTED = (
-    "id",
-    "list",
-    "status",
-    "domain",
-    "basis",
-    "legal_basis",
-    "act_date",
-    "identified_on",
-    "valid_from",
-    "valid_until",
-    "repairable",
-    "exit_reason",
-    "exited_on",
-)
+_EXPORTED = ("id", *ENTRY_FIELDS)
 
 
 def platform_key(keys_dir: Path, *, create: bool) -> tuple[Ed25519PrivateKey, str]:

@@ -36,6 +36,7 @@ from graph.loading import Tx
 from graph.vocabulary import SourceFeed
 from hub.errors import ImportRejected
 from hub.exchange.snapshots import (
+    ENTRY_FIELDS,
     Snapshot,
     SnapshotRefused,
     load_trust,
@@ -47,21 +48,6 @@ from hub.importing.run import ImportSummary, import_file
 from hub.keys.crypto import FieldCipher, load_keyring
 from hub.reading.sources import Source, file_batch
 from hub.settings import Settings
-
-_ENTRY_FIELDS = (
-    "list",
-    "status",
-    "domain",
-    "basis",
-    "legal_basis",
-    "act_date",
-    "identified_on",
-    "valid_from",
-    "valid_until",
-    "repairable",
-    "exit_reason",
-    "exited_on",
-)
 
 
 def recognise(settings: Settings, path: Path, trust_path: Path) -> ImportSummary:
@@ -141,7 +127,7 @@ def _import_lines(settings: Settings, driver: Any, snapshot: Snapshot) -> list[d
             raise SnapshotRefused(f"{where}: subject needs uscc or id_number")
         entry = {"type": "entry", "id": f"{snapshot.platform}.{remote_id}", "subject": key}
         entry["unit"] = unit
-        for field in _ENTRY_FIELDS:
+        for field in ENTRY_FIELDS:
             if item.get(field) is not None:
                 entry[field] = item[field]
         entries.append(entry)

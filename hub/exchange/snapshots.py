@@ -41,6 +41,22 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hub.errors import BadInput
 
 FORMAT = "credit-hub-snapshot/1"
+ENTRY_FIELDS = (
+    "list",
+    "status",
+    "domain",
+    "basis",
+    "legal_basis",
+    "act_date",
+    "identified_on",
+    "valid_from",
+    "valid_until",
+    "repairable",
+    "exit_reason",
+    "exited_on",
+)
+"""The fields of an entry a snapshot carries besides its id (export writes them, recognition
+reads them)."""
 
 
 class SnapshotRefused(BadInput):
@@ -186,6 +202,7 @@ def _digest(payload: dict[str, Any]) -> str:
 
 
 __all__ = [
+    "ENTRY_FIELDS",
     "FORMAT",
     "Snapshot",
     "SnapshotRefused",
