@@ -264,13 +264,14 @@ async def test_a_linked_batch_commits_only_after_the_record_it_links_to(
 
 class _Slow:
     """The real store, with every batch held until ``release`` is set; notes each batch's size
-    and whether another batch was still on its way when it was sent. ``arrived(n)`` waits until
-    the n-th batch of records reaches the sink."""
+    and whether another batch was still on its way when it was first sent. ``arrived(n)`` waits
+    until the n-th batch of records reaches the sink."""
 
     def __init__(self, store: AuditStore) -> None:
         self._store = store
         self._open = 0
         self.sent: list[tuple[int, bool]] = []
+        self._seen: set[int] = set()
         self.release = asyncio.Event()
         self._arrival = asyncio.Condition()
 
@@ -288,7 +289,9 @@ class _Slow:
         # below must see it as on its way.
         on_its_way = self._open > 0
         self._open += 1
-        if events:
+        # A batch that overtook the one it links to is sent again (BrokenLink): noted once.
+        if events and events[0]["seq"] not in self._seen:
+            self._seen.add(events[0]["seq"])
             self.sent.append((len(events), on_its_way))
             async with self._arrival:
                 self._arrival.notify_all()
