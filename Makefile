@@ -12,6 +12,7 @@ install: $(VENV)/.installed
 	$(BIN)/python -c 'from graph.local import ensure_jars; from hub.settings import local_neo4j_config; ensure_jars(local_neo4j_config(), quiet=True)'
 	bash hub/http/ide/build.sh
 	bash tests/federation/build.sh
+	@bash tests/support/chromium.sh
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'

@@ -10,6 +10,8 @@
 * ``settings`` points the hub at the test instance, with its own data dir (keys) under the
   pytest tmp dir, so tests never touch the developer's ``.local``.
 * ``city`` is the empty graph with ``tests/data/small_city.jsonl`` imported.
+* ``browser`` / ``watched_page``: Debian's chromium under playwright (tests/support/browser.py);
+  a watched page fails its test if a request left 127.0.0.1 or the console showed an error.
 * ``client`` is the hub in-process over HTTP (``tests/support/hubtest.py``). By default it reads
   ``city``; a test module picks another graph or clock with ``pytest.mark.hub(...)``
   (see :func:`client`).
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver, GraphDatabase
+from playwright.async_api import Browser
 
 from graph import local as local_neo4j
 from graph.catalogue import load_catalogue
@@ -34,6 +37,7 @@ from graph.model import migrate
 from hub.importing.run import import_file
 from hub.settings import Settings, local_neo4j_config
 from tests.support.audittest import Cli
+from tests.support.browser import Watched, launch_browser, watch
 from tests.support.hubtest import DATA, HubClient, hub_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +93,23 @@ def cli(
 ) -> Cli:
     """The command line, in-process, with the test settings (see tests/support/audittest.py)."""
     return Cli(settings, monkeypatch, capsys)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's chromium under playwright, one for the session (tests/support/browser.py);
+    skipped, saying why, where it is not installed."""
+    async for launched in launch_browser():
+        yield launched
+
+
+@pytest.fixture
+async def watched_page(browser: Browser) -> AsyncIterator[Watched]:
+    """A fresh page that may reach 127.0.0.1 only; the test fails if a request tried to leave
+    it or the page raised a console error."""
+    async for watched in watch(browser):
+        yield watched
+        watched.assert_clean()
 
 
 def pytest_configure(config: pytest.Config) -> None:
