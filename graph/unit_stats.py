@@ -29,7 +29,8 @@ ORDER BY unit
 """
 
 # R6 / R24 "count and time entries reported": per identifying unit, the entries that reached the
-# platform on a day in [$from, $to] (their ``reported_on``, else the day their batch arrived),
+# platform on a day in [$from, $to] (their ``reported_on``, else the day, in the platform's zone
+# ``$zone``, their batch arrived),
 # how many days after identification, and how many were reported after the R6 deadline of five
 # working days (``reported_late``, set by the hub when an entry is proposed or pushed to it; an
 # entry imported in bulk carries no such flag and is not counted late). One round trip to the
@@ -38,7 +39,9 @@ UNIT_REPORTING = """
 MATCH (l:ListEntry)-[:IDENTIFIED_BY]->(u:Unit)
 WHERE l.source_platform IS NULL
 WITH u.code AS unit, l,
-     coalesce(l.reported_on, date(datetime(l.source_received_at))) AS reported_on
+     coalesce(l.reported_on,
+              date(datetime({datetime: datetime(l.source_received_at), timezone: $zone})))
+       AS reported_on
 WHERE reported_on IS NOT NULL
   AND ($from IS NULL OR reported_on >= date($from))
   AND ($to IS NULL OR reported_on <= date($to))

@@ -19,6 +19,7 @@ from typing import Any
 from graph.driver import open_driver
 from graph.reader import GraphReader
 from graph.unit_stats import UNIT_REPORTING, UNIT_STATS
+from hub.clock import PLATFORM_ZONE
 from hub.reading.audit import EARLIEST, LATEST, Window
 from hub.reading.nodes import Node
 from hub.reading.shaping import Shaper
@@ -66,7 +67,9 @@ class StatsDesk:
         return [self._node(figures(row)) for row in rows]
 
     async def reporting(self, first: date | None, last: date | None) -> list[Node]:
-        rows = await self._graph.rows(UNIT_REPORTING, {"from": first, "to": last})
+        rows = await self._graph.rows(
+            UNIT_REPORTING, {"from": first, "to": last, "zone": str(PLATFORM_ZONE)}
+        )
         return [self._shaper.restrict("UnitReporting", reporting(row)) for row in rows]
 
     def _node(self, values: dict[str, Any]) -> Node:
@@ -92,7 +95,9 @@ def unit_stats(settings: Settings, window: Window = ALL_TIME) -> list[dict[str, 
 def unit_reporting(settings: Settings) -> list[dict[str, Any]]:
     with open_driver(settings) as driver:
         rows, _, _ = driver.execute_query(
-            UNIT_REPORTING, {"from": None, "to": None}, database_=settings.neo4j_database
+            UNIT_REPORTING,
+            {"from": None, "to": None, "zone": str(PLATFORM_ZONE)},
+            database_=settings.neo4j_database,
         )
     return [reporting(row.data()) for row in rows]
 

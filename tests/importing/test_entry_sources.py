@@ -14,6 +14,7 @@ import orjson
 import pytest
 from neo4j import Driver
 
+from hub import clock
 from hub.cli import main as cli
 from hub.exchange.court_feed import entry_id, import_court_feed
 from hub.exchange.recognition import recognise
@@ -203,8 +204,8 @@ def test_a_pushed_file_names_the_file(graph: Driver, settings: Settings, tmp_pat
         "subject": {"uscc": TRADING},
         "domain": "TAX",
         "basis": 2,
-        "identified_on": (date.today() - timedelta(days=3)).isoformat(),
-        "valid_until": (date.today() + timedelta(days=300)).isoformat(),
+        "identified_on": (clock.today() - timedelta(days=3)).isoformat(),
+        "valid_until": (clock.today() + timedelta(days=300)).isoformat(),
         "repairable": True,
     }
     path.write_bytes(orjson.dumps(line) + b"\n")

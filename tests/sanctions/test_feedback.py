@@ -131,7 +131,7 @@ async def test_stats_count_checks_hits_and_feedback_per_unit_R24(
 def _reporting_figures() -> list[str]:
     """The imported entries carry no ``reported_on``: they count from the day they arrived."""
     entries = [r for r in _records() if r["type"] == "entry"]
-    days = [(date.today() - date.fromisoformat(r["identified_on"])).days for r in entries]
+    days = [(today() - date.fromisoformat(r["identified_on"])).days for r in entries]
     return [str(len(days)), "0", str(round(sum(days) / len(days), 1)), str(max(days))]
 
 

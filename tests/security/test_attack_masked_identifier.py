@@ -15,6 +15,7 @@ import pytest
 from neo4j import Driver
 from stdnum.cn import ric
 
+from hub import clock
 from hub.importing.run import import_file
 from hub.policy.engine import Policy, parse_mask_rules, read_policy_texts
 from hub.policy.lint import lint, mask_problems
@@ -169,7 +170,7 @@ async def test_guessing_behind_the_mask_raises_an_anomaly(
         {
             "rule": "LOOKUP_MISSES",
             "count": 40,
-            "detail": f"40 of 41 look-ups by identifier on {date.today().isoformat()} found no "
+            "detail": f"40 of 41 look-ups by identifier on {clock.today().isoformat()} found no "
             "subject",
         }
     ]

@@ -2,7 +2,7 @@
  * Content-Security-Policy allows exactly this text by its sha256). The per-page values
  * travel in the JSON block #ide-config, which is never executed.
  * GraphiQL introspects once on load, before its headers editor exists (so without the
- * token); the wrapper hands GraphiQL a fresh fetcher whenever the effective headers
+ * token): a request without an Authorization header is answered here, not sent; the wrapper hands GraphiQL a fresh fetcher whenever the effective headers
  * change, which makes it introspect again with the pasted token. */
 (function () {
   "use strict";
@@ -40,6 +40,10 @@
   function makeFetcher() {
     return function fetcher(params, opts) {
       var headers = effectiveHeaders(opts && opts.headers);
+      /* Without a token the hub can only answer 401: say so here instead of asking. */
+      if (!Object.keys(headers).some(function (name) { return /^authorization$/i.test(name); })) {
+        return Promise.resolve({errors: [{message: config.noTokenMessage}]});
+      }
       headers["Content-Type"] = "application/json";
       headers["Accept"] = "application/json";
       return fetch(config.endpoint, {

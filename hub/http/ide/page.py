@@ -13,7 +13,8 @@ The headers editor is open and pre-filled with a template for the bearer token a
 The token is never written to the browser's storage: headers are not persisted, and the
 query history GraphiQL keeps in ``localStorage`` is stored with credential headers reset to
 the placeholder. Changing the headers re-fetches the schema (GraphiQL's first introspection
-runs before the headers editor exists, i.e. without the token).
+runs before the headers editor exists, i.e. without the token: a request with no
+``Authorization`` header is answered in the page with "No token yet", never sent to a 401).
 
 If the assets are missing the page says so ("IDE assets not built: run make install")
 instead of rendering a blank screen.
@@ -75,6 +76,7 @@ _DEFAULT_QUERY = """\
 """
 
 _MISSING_MESSAGE = "IDE assets not built: run make install"
+_NO_TOKEN_MESSAGE = "No token yet: paste your bearer token into Headers (the schema then loads)"  # noqa: S105 (a message, not a secret)
 _LOAD_FAILED_MESSAGE = "IDE assets failed to load (see the browser console): run make install"
 
 # Static (``ide.js``, committed beside this module), so the Content-Security-Policy can allow
@@ -111,6 +113,7 @@ def ide_html(endpoint: str = "/graphql", *, assets_url: str = ASSETS_PATH) -> st
         "defaultQuery": _DEFAULT_QUERY,
         "placeholder": HEADER_PLACEHOLDER,
         "loadFailedMessage": _LOAD_FAILED_MESSAGE,
+        "noTokenMessage": _NO_TOKEN_MESSAGE,
     }
     scripts = "\n".join(f'<script src="{url(name)}"></script>' for name in _SCRIPTS)
     return f"""<!doctype html>
